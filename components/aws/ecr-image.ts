@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { fingerprintFiles, listFiles } from "../fingerprint";
+import { DEFAULT_IMAGE_CONTEXT } from "../settings";
+
+export interface EcrImageArgs {
+    /** The Docker build context. Default: this package's `app/` inference server. */
+    readonly context?: string;
+    /** The Dockerfile, relative to `context`. Default: `Dockerfile`. */
+    readonly dockerfile?: string;
+    /** The build platform; Lambda and SageMaker both run `linux/amd64` unless told otherwise. Default: `linux/amd64`. */
+    readonly platform?: string;
+    /** How many tagged images the repository keeps before the lifecycle policy expires older ones. Default: 20. */
+    readonly keepImages?: number;
+    /** Tags for the repository. Default: none. */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An ECR repository (scan on push, immutable tags) with the serving image built and pushed by
+ * `@pulumi/docker`. `imageUri` is pinned by digest. One per stack serves every AWS target, so
+ * SageMaker and Lambda run the very same bytes.
+ */
+export class EcrImage extends pulumi.ComponentResource {
+    /** The repository the image lives in. */
+    public readonly repository: aws.ecr.Repository;
+    /** The image, pinned by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:…`. */
+    public readonly imageUri: pulumi.Output<string>;
+    /** The tag pushed: the first 16 hex digits of the build context's sha256, so an unchanged context never rebuilds. */
+    public readonly contextTag: string;
+
+    constructor(name: string, args: EcrImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("ml-endpoints:aws:EcrImage", name, {}, opts);
+        const context = args.context ?? DEFAULT_IMAGE_CONTEXT;
+        this.contextTag = fingerprintFiles(context, listFiles(context)).slice(0, 16);
+
+        this.repository = new aws.ecr.Repository(`${name}-repo`, {
+            imageScanningConfiguration: { scanOnPush: true },
+            imageTagMutability: "IMMUTABLE",
+            encryptionConfigurations: [{ encryptionType: "AES256" }],
+            forceDelete: false,
+            tags: args.tags,
+        }, { parent: this });
+
+        new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
+            repository: this.repository.name,
+            policy: JSON.stringify({
+                rules: [{
+                    rulePriority: 1,
+                    description: "Keep the most recent images; older ones are never served again.",
+                    selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: args.keepImages ?? 20 },
+                    action: { type: "expire" },
+                }],
+            }),
+        }, { parent: this });
+
+        // Short-lived registry credentials, fetched per run: never a stored key.
+        const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, { parent: this });
+        const image = new docker.Image(`${name}-image`, {
+            imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${this.contextTag}`,
+            build: {
+                context,
+                dockerfile: args.dockerfile,
+                platform: args.platform ?? "linux/amd64",
+            },
+            registry: {
+                server: this.repository.repositoryUrl,
+                username: credentials.userName,
+                password: pulumi.secret(credentials.password),
+            },
+        }, { parent: this });
+        this.imageUri = image.repoDigest;
+
+        this.registerOutputs({ repositoryUrl: this.repository.repositoryUrl, imageUri: this.imageUri });
+    }
+}
+
+/**
+ * The ARN of the ECR repository an image URI points into (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`),
+ * so a role can be granted pull on exactly that repository. `undefined` for images outside ECR.
+ */
+export function ecrRepositoryArn(imageUri: string): string | undefined {
+    const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(imageUri);
+    if (!match) return undefined;
+    const [, account, region, repository] = match;
+    const partition = region!.startsWith("cn-") ? "aws-cn" : region!.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}

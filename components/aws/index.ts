@@ -1,0 +1,2 @@
+export * from "./ecr-image";
+export * from "./sagemaker-endpoint";

@@ -1,0 +1,314 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { InferenceEndpointArgs } from "../args";
+import { packModelTarball, readLocalModel } from "../model-artifact";
+import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
+import { EcrImage, ecrRepositoryArn } from "./ecr-image";
+import { awsLogGroupArn, roleForService, writeLogsStatement } from "./iam";
+
+/** SageMaker serverless inference: pay per request, no instances. Suited to dev, refused in prod by policy. */
+export interface SageMakerServerlessArgs {
+    /** Memory per concurrent invocation, 1024–6144 MB in 1 GB steps. Default: 2048. */
+    readonly memorySizeMb?: number;
+    /** Concurrent invocations, 1–200. Default: 5. */
+    readonly maxConcurrency?: number;
+}
+
+/** SageMaker data capture of requests and responses, to this endpoint's bucket. */
+export interface SageMakerDataCaptureArgs {
+    /** Capture requests and responses. Default: false. */
+    readonly enabled?: boolean;
+    /** Percent of requests captured. Default: 20. */
+    readonly samplingPercent?: number;
+}
+
+export interface SageMakerEndpointArgs extends InferenceEndpointArgs {
+    /** The SageMaker endpoint's name (≤ 63 characters). Default: `<model name>-<stage>`. */
+    readonly endpointName?: string;
+    /** Serve with serverless inference instead of instances; `instanceType` and scaling are then unused. Default: off (instances). */
+    readonly serverless?: SageMakerServerlessArgs;
+    /** A KMS key ARN for the endpoint's ML storage volumes, artifacts and captured data. Default: none; see `createKmsKey`. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /** Create a customer-managed KMS key (with rotation) when `kmsKeyArn` is not given (CKV_AWS_98). Default: true in prod, false elsewhere. */
+    readonly createKmsKey?: boolean;
+    /** Data capture. Default: off. */
+    readonly dataCapture?: SageMakerDataCaptureArgs;
+    /** Run the model container with no network access (CKV_AWS_370). Default: true; the server needs none on SageMaker. */
+    readonly networkIsolation?: boolean;
+    /** SNS topic ARNs (or other alarm actions) notified when an alarm fires. Default: none. */
+    readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Days to keep the endpoint's CloudWatch logs. Default: 30. */
+    readonly logRetentionDays?: number;
+}
+
+/** SageMaker's only production variant: one variant per endpoint keeps routing and scaling simple. */
+const VARIANT_NAME = "AllTraffic";
+/** Invocations per instance per minute; SageMaker's own example value for target tracking. */
+const DEFAULT_INVOCATIONS_PER_INSTANCE = 70;
+
+/**
+ * An AWS SageMaker real-time endpoint serving an ONNX model with the `app/` server: artifact bucket,
+ * image by digest, least-privilege role, model, endpoint config (instances or serverless), endpoint
+ * with optional blue/green and auto-rollback, target-tracking autoscaling and alarms.
+ */
+export class SageMakerEndpoint extends pulumi.ComponentResource {
+    /** The SageMaker endpoint's name, which callers pass to InvokeEndpoint. */
+    public readonly endpointName: pulumi.Output<string>;
+    /** The endpoint's ARN. */
+    public readonly endpointArn: pulumi.Output<string>;
+    /** The SageMaker model's name. */
+    public readonly modelName: pulumi.Output<string>;
+    /** The serving image, pinned by digest. */
+    public readonly imageDigest: pulumi.Output<string>;
+    /** The artifact bucket's name. */
+    public readonly bucketName: pulumi.Output<string>;
+    /** The execution role's ARN. */
+    public readonly roleArn: pulumi.Output<string>;
+    /** The settings this endpoint was built with, defaults applied. */
+    public readonly settings: ResolvedSettings;
+
+    constructor(name: string, args: SageMakerEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ml-endpoints:aws:SageMakerEndpoint", name, {}, opts);
+        const component = `SageMakerEndpoint "${name}"`;
+        const settings = resolveSettings(component, args, {
+            targetLoadPerInstance: DEFAULT_INVOCATIONS_PER_INSTANCE,
+            auth: "iam",
+            supportedAuth: ["iam"],
+        });
+        this.settings = settings;
+        const { tags, scaling, rollout, monitoring } = settings;
+        const serverless = args.serverless !== undefined;
+        const endpointName = args.endpointName ?? nameSlug(`${args.model.name}-${args.stage}`, 63);
+        if (serverless && rollout.strategy !== "all-at-once") {
+            throw new EndpointArgsError(`${component}: rollout.strategy "${rollout.strategy}" needs instances; serverless endpoints update all at once`);
+        }
+
+        const kmsKeyArn = args.kmsKeyArn ?? ((args.createKmsKey ?? args.stage === "prod")
+            ? new aws.kms.Key(`${name}-key`, {
+                description: `ml-endpoints ${endpointName}: model artifacts, ML storage volumes and captured data`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags,
+            }, { parent: this }).arn
+            : undefined);
+
+        // Artifacts: a private, versioned, encrypted bucket per endpoint.
+        const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: false, tags }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(`${name}-artifacts-public-access`, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, { parent: this });
+        new aws.s3.BucketVersioning(`${name}-artifacts-versioning`, {
+            bucket: bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-artifacts-encryption`, {
+            bucket: bucket.id,
+            rules: [{
+                applyServerSideEncryptionByDefault: kmsKeyArn === undefined
+                    ? { sseAlgorithm: "AES256" }
+                    : { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
+                bucketKeyEnabled: kmsKeyArn !== undefined,
+            }],
+        }, { parent: this });
+
+        const modelPrefix = `models/${nameSlug(args.model.name, 100)}/${nameSlug(args.model.version, 64)}/`;
+        let modelDataUrl: pulumi.Input<string>;
+        if (args.model.path !== undefined) {
+            const archive = packModelTarball(readLocalModel(component, args.model.path));
+            const object = new aws.s3.BucketObjectv2(`${name}-model-artifact`, {
+                bucket: bucket.id,
+                key: `${modelPrefix}model.tar.gz`,
+                source: new pulumi.asset.FileAsset(archive),
+                contentType: "application/gzip",
+                tags,
+            }, { parent: this });
+            modelDataUrl = pulumi.interpolate`s3://${object.bucket}/${object.key}`;
+        } else {
+            modelDataUrl = args.model.artifactUri as pulumi.Input<string>;
+        }
+
+        // The image: built from `app/` (or the user's context) unless an existing URI is given.
+        let imageUri: pulumi.Input<string>;
+        let repositoryArn: pulumi.Input<string | undefined>;
+        if (args.image?.uri !== undefined) {
+            imageUri = args.image.uri;
+            repositoryArn = pulumi.output(args.image.uri).apply(ecrRepositoryArn);
+        } else {
+            const image = new EcrImage(`${name}-image`, {
+                context: args.image?.context,
+                dockerfile: args.image?.dockerfile,
+                platform: args.image?.platform,
+                tags,
+            }, { parent: this });
+            imageUri = image.imageUri;
+            repositoryArn = image.repository.arn;
+        }
+
+        const role = roleForService(`${name}-execution`, "sagemaker.amazonaws.com", tags, this);
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const logGroupName = `/aws/sagemaker/Endpoints/${endpointName}`;
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            name: logGroupName,
+            retentionInDays: args.logRetentionDays ?? 30,
+            tags,
+        }, { parent: this });
+
+        const dataCapture = args.dataCapture?.enabled === true;
+        const statements = pulumi.all([bucket.arn, repositoryArn, awsLogGroupArn(region, account, logGroupName), kmsKeyArn])
+            .apply(([bucketArn, repoArn, logGroupArn, keyArn]) => [
+                { Sid: "ReadModelArtifact", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${modelPrefix}*`] },
+                ...(dataCapture ? [{ Sid: "WriteDataCapture", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/data-capture/*`] }] : []),
+                ...(repoArn ? [
+                    { Sid: "PullServingImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: [repoArn] },
+                    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
+                    { Sid: "AuthenticateToRegistry", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+                ] : []),
+                writeLogsStatement(logGroupArn),
+                ...(keyArn ? [{ Sid: "UseEndpointKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], Resource: [keyArn] }] : []),
+            ]);
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
+            role: role.id,
+            policy: statements.apply((Statement) => JSON.stringify({ Version: "2012-10-17", Statement })),
+        }, { parent: this });
+
+        const model = new aws.sagemaker.Model(`${name}-model`, {
+            executionRoleArn: role.arn,
+            enableNetworkIsolation: args.networkIsolation ?? true,
+            primaryContainer: {
+                image: imageUri,
+                modelDataUrl,
+                environment: pulumi.output(args.environment).apply((environment) => ({
+                    MODEL_NAME: args.model.name,
+                    MODEL_VERSION: args.model.version,
+                    ...environment,
+                })),
+            },
+            tags,
+        }, { parent: this, dependsOn: [rolePolicy] });
+
+        const endpointConfig = new aws.sagemaker.EndpointConfiguration(`${name}-config`, {
+            productionVariants: [serverless
+                ? {
+                    variantName: VARIANT_NAME,
+                    modelName: model.name,
+                    serverlessConfig: {
+                        memorySizeInMb: args.serverless?.memorySizeMb ?? 2048,
+                        maxConcurrency: args.serverless?.maxConcurrency ?? 5,
+                    },
+                }
+                : {
+                    variantName: VARIANT_NAME,
+                    modelName: model.name,
+                    instanceType: args.instanceType ?? "ml.m5.large",
+                    initialInstanceCount: scaling.minInstances,
+                    initialVariantWeight: 1,
+                }],
+            kmsKeyArn,
+            dataCaptureConfig: dataCapture
+                ? {
+                    enableCapture: true,
+                    initialSamplingPercentage: args.dataCapture?.samplingPercent ?? 20,
+                    destinationS3Uri: pulumi.interpolate`s3://${bucket.bucket}/data-capture/`,
+                    kmsKeyId: kmsKeyArn,
+                    captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
+                    captureContentTypeHeader: { jsonContentTypes: ["application/json"], csvContentTypes: ["text/csv"] },
+                }
+                : undefined,
+            tags,
+        }, { parent: this });
+
+        // Blue/green rolls back on these alarms, so they exist whenever either needs them.
+        const needsAlarms = monitoring.alarms || (rollout.strategy === "blue-green" && rollout.autoRollback);
+        const alarmDefaults = {
+            namespace: "AWS/SageMaker",
+            dimensions: { EndpointName: endpointName, VariantName: VARIANT_NAME },
+            period: 60,
+            evaluationPeriods: monitoring.evaluationPeriods,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: args.alarmActions,
+            tags,
+        };
+        const alarms = needsAlarms
+            ? [
+                new aws.cloudwatch.MetricAlarm(`${name}-5xx-alarm`, {
+                    ...alarmDefaults,
+                    alarmDescription: `${endpointName}: more than ${monitoring.max5xxPerMinute} server errors a minute`,
+                    metricName: "Invocation5XXErrors",
+                    statistic: "Sum",
+                    threshold: monitoring.max5xxPerMinute,
+                }, { parent: this }),
+                new aws.cloudwatch.MetricAlarm(`${name}-latency-alarm`, {
+                    ...alarmDefaults,
+                    alarmDescription: `${endpointName}: average model latency above ${monitoring.maxLatencyMs} ms`,
+                    metricName: "ModelLatency",
+                    statistic: "Average",
+                    threshold: monitoring.maxLatencyMs * 1000, // ModelLatency is reported in microseconds
+                }, { parent: this }),
+            ]
+            : [];
+
+        const endpoint = new aws.sagemaker.Endpoint(`${name}-endpoint`, {
+            name: endpointName,
+            endpointConfigName: endpointConfig.name,
+            deploymentConfig: rollout.strategy === "blue-green"
+                ? {
+                    blueGreenUpdatePolicy: {
+                        trafficRoutingConfiguration: {
+                            type: "CANARY",
+                            canarySize: { type: "CAPACITY_PERCENT", value: rollout.canaryPercent },
+                            waitIntervalInSeconds: rollout.bakeSeconds,
+                        },
+                        terminationWaitInSeconds: 300,
+                    },
+                    autoRollbackConfiguration: rollout.autoRollback
+                        ? { alarms: alarms.map((alarm) => ({ alarmName: alarm.name })) }
+                        : undefined,
+                }
+                : undefined,
+            tags,
+        }, { parent: this, dependsOn: [logGroup] });
+
+        if (!serverless) {
+            const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+                serviceNamespace: "sagemaker",
+                resourceId: pulumi.interpolate`endpoint/${endpoint.name}/variant/${VARIANT_NAME}`,
+                scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+                minCapacity: scaling.minInstances,
+                maxCapacity: scaling.maxInstances,
+                tags,
+            }, { parent: this });
+            new aws.appautoscaling.Policy(`${name}-scaling-policy`, {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: scalingTarget.serviceNamespace,
+                resourceId: scalingTarget.resourceId,
+                scalableDimension: scalingTarget.scalableDimension,
+                targetTrackingScalingPolicyConfiguration: {
+                    // Invocations per instance per minute: the metric SageMaker recommends, not CPU.
+                    predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+                    targetValue: scaling.targetLoadPerInstance,
+                    scaleInCooldown: scaling.scaleInCooldownSeconds,
+                    scaleOutCooldown: scaling.scaleOutCooldownSeconds,
+                },
+            }, { parent: this });
+        }
+
+        this.endpointName = endpoint.name;
+        this.endpointArn = endpoint.arn;
+        this.modelName = model.name;
+        this.imageDigest = pulumi.output(imageUri);
+        this.bucketName = bucket.bucket;
+        this.roleArn = role.arn;
+        this.registerOutputs({
+            endpointName: this.endpointName,
+            endpointArn: this.endpointArn,
+            modelName: this.modelName,
+            imageDigest: this.imageDigest,
+        });
+    }
+}

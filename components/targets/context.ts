@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageArgs, ModelArgs, Stage } from "../args";
+import { EcrImage } from "../aws/ecr-image";
+import { requiredTags } from "../settings";
+
+/** What every target of one stack shares: its stage, model, image, and images built once per cloud. */
+export class StackContext {
+    private awsImage?: EcrImage;
+
+    constructor(
+        public readonly stack: string,
+        public readonly stage: Stage,
+        public readonly model: ModelArgs,
+        public readonly image: ImageArgs | undefined,
+    ) {}
+
+    /**
+     * The serving image on ECR, built once per stack and shared by every AWS target, so SageMaker
+     * and Lambda serve the same bytes. When the stack config names an image URI, that is used instead.
+     */
+    awsImageUri(): pulumi.Input<string> {
+        if (this.image?.uri !== undefined) return this.image.uri;
+        this.awsImage ??= new EcrImage("aws-serving-image", {
+            context: this.image?.context,
+            dockerfile: this.image?.dockerfile,
+            platform: this.image?.platform,
+            tags: requiredTags(this),
+        });
+        return this.awsImage.imageUri;
+    }
+}
+
+/** The stack outputs one target exports, e.g. `{ endpointName, endpointArn }`. */
+export type TargetOutputs = Record<string, pulumi.Input<unknown>>;

@@ -1,0 +1,59 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "./lib/config";
+import { violationMessage } from "./lib/messages";
+import { AWS } from "./lib/resource-types";
+import { isProduction } from "./lib/stage";
+
+// Availability: a production endpoint survives the loss of one instance or zone.
+
+interface MinInstancesConfig extends GuardrailConfig {
+    readonly minInstances: number;
+}
+
+interface SageMakerVariantProps {
+    readonly variantName?: string;
+    readonly initialInstanceCount?: number;
+    readonly serverlessConfig?: object;
+}
+
+const minInstancesSchema = {
+    properties: {
+        ...productionStagesSchema,
+        minInstances: { type: "integer", minimum: 1, default: 2, description: "The fewest serving instances a production target may run." },
+    },
+} as const;
+
+export const prodSageMakerMinInstances: ResourceValidationPolicy = {
+    name: "prod-sagemaker-min-instances",
+    description: "A production SageMaker endpoint keeps at least 2 instances: in its endpoint config's variants and in its autoscaling minimum.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `scaling.minInstances` to 2 or more on the sagemaker target, and use instances rather than serverless inference in production.",
+    configSchema: minInstancesSchema,
+    validateResource: (args, reportViolation) => {
+        if (args.type !== AWS.sagemakerEndpointConfiguration && args.type !== AWS.appautoscalingTarget) return;
+        const config = configWithDefaults<MinInstancesConfig>(args, minInstancesSchema);
+        if (!isProduction(args, config.productionStages)) return;
+        const required = `production requires at least ${config.minInstances}`;
+
+        if (args.type === AWS.appautoscalingTarget) {
+            if (args.props["serviceNamespace"] !== "sagemaker") return;
+            const minCapacity = args.props["minCapacity"];
+            if (typeof minCapacity !== "number" || minCapacity < config.minInstances) {
+                reportViolation(violationMessage(args.name, "minCapacity", minCapacity, required));
+            }
+            return;
+        }
+        const variants = (args.props["productionVariants"] ?? []) as SageMakerVariantProps[];
+        variants.forEach((variant, index) => {
+            const property = `productionVariants[${index}]`;
+            if (variant.serverlessConfig !== undefined) {
+                reportViolation(violationMessage(args.name, `${property}.serverlessConfig`, "serverless", `${required} standing instances; serverless inference has none`));
+            } else if ((variant.initialInstanceCount ?? 0) < config.minInstances) {
+                reportViolation(violationMessage(args.name, `${property}.initialInstanceCount`, variant.initialInstanceCount, required));
+            }
+        });
+    },
+};
+
+export const availabilityPolicies = [prodSageMakerMinInstances];

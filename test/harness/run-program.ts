@@ -1,0 +1,70 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import program = require("../../index");
+import { RecordedResource, ResourceRecorder } from "./recorder";
+
+/** The repository root: where Pulumi.yaml and the stack files live. */
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const PROJECT = "ml-endpoints";
+
+/** One run of the real program under mocks. */
+export interface ProgramRun {
+    readonly stack: string;
+    readonly resources: RecordedResource[];
+    /** The stack outputs, resolved. */
+    readonly outputs: Record<string, unknown>;
+}
+
+/** A stack file's `config:` map, e.g. `{ "ml-endpoints:targets": {...}, "aws:region": "us-east-1" }`. */
+export type StackFileConfig = Record<string, unknown>;
+
+export function stackFilePath(stack: string): string {
+    return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+}
+
+/** Reads a stack file's `config:` map; a missing or malformed file is an error naming the file. */
+export function readStackFile(file: string): StackFileConfig {
+    if (!fs.existsSync(file)) throw new Error(`stack config file ${file} does not exist`);
+    let document: unknown;
+    try {
+        document = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new Error(`stack config file ${file} is not valid YAML: ${(error as Error).message}`);
+    }
+    const config = (document as { config?: unknown } | null)?.config;
+    if (config === undefined || config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new Error(`stack config file ${file} has no \`config:\` map`);
+    }
+    return config as StackFileConfig;
+}
+
+/**
+ * Runs index.ts for `stack` with `config` under Pulumi mocks and returns every registered resource.
+ * Runs may follow each other in one process: each gets fresh mocks and a fresh config.
+ */
+export async function runProgram(stack: string, config: StackFileConfig, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+    const recorder = new ResourceRecorder();
+    await pulumi.runtime.setMocks(recorder, PROJECT, stack, options.preview ?? false);
+    recorder.attach();
+    // Pulumi hands config to programs as strings; structured values arrive JSON-encoded.
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) =>
+        [key, typeof value === "string" ? value : JSON.stringify(value)])));
+
+    const outputs = await resolve(program());
+    await waitForRegistrations();
+    recorder.linkParents();
+    return { stack, resources: recorder.resources, outputs: outputs as Record<string, unknown> };
+}
+
+function resolve<T>(value: T): Promise<pulumi.Unwrap<T>> {
+    return new Promise((done) => pulumi.output(value).apply(done));
+}
+
+/** Waits until every resource registration the program started has finished. */
+async function waitForRegistrations(): Promise<void> {
+    // `waitForRPCs` is what `pulumi.runtime.disconnect` awaits; disconnecting would end the mocks.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}
