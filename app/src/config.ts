@@ -7,7 +7,7 @@ export interface Config {
   modelDir: string | undefined;
   /** Azure ML mounts the model here, possibly nested a few directories deep. */
   azureModelDir: string | undefined;
-  /** SageMaker unpacks model.tar.gz here. */
+  /** SageMaker unpacks model.tar.gz here (/opt/ml/model; SM_MODEL_DIR overrides, as in SageMaker's own toolkits). */
   sageMakerModelDir: string;
   /** Vertex AI: gs:// prefix to download the model from. */
   storageUri: string | undefined;
@@ -50,7 +50,7 @@ export function readConfig(env: Env = process.env): Config {
     host: nonEmpty(env.HOST) ?? "0.0.0.0",
     modelDir: nonEmpty(env.MODEL_DIR),
     azureModelDir: nonEmpty(env.AZUREML_MODEL_DIR),
-    sageMakerModelDir: "/opt/ml/model",
+    sageMakerModelDir: nonEmpty(env.SM_MODEL_DIR) ?? "/opt/ml/model",
     storageUri: nonEmpty(env.AIP_STORAGE_URI),
     downloadDir: nonEmpty(env.MODEL_DOWNLOAD_DIR) ?? "/tmp/model",
     vertexHealthRoute: nonEmpty(env.AIP_HEALTH_ROUTE),

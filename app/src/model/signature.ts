@@ -4,7 +4,7 @@
  * count, the probability output, and the class labels from the classifier
  * node's classlabels_* attributes.
  */
-import { onnx } from "onnx-proto";
+import { all, first, ints, readMessage, str, sub, type Message } from "./protobuf";
 
 export type ClassLabel = number | string;
 
@@ -20,38 +20,72 @@ export interface ModelSignature {
   classLabels: ClassLabel[] | undefined;
 }
 
-const { DataType } = onnx.TensorProto;
-const utf8 = new TextDecoder();
+/** Field numbers from onnx.proto. */
+const MODEL_GRAPH = 7;
+const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
+const NODE = { attribute: 5 } as const;
+const ATTRIBUTE = { name: 1, ints: 8, strings: 9 } as const;
+const VALUE_INFO = { name: 1, type: 2 } as const;
+const TYPE = { tensor: 1, sequence: 4 } as const;
+const TENSOR_TYPE = { elemType: 1, shape: 2 } as const;
+const SHAPE_DIM = 1;
+const DIM_VALUE = 1;
+const TENSOR = { dataType: 2, int32Data: 5, stringData: 6, int64Data: 7, name: 8, rawData: 9 } as const;
+const DataType = { FLOAT: 1, INT32: 6, INT64: 7, STRING: 8, DOUBLE: 11 } as const;
 
-const toNumber = (v: number | { toNumber(): number }): number => (typeof v === "number" ? v : v.toNumber());
-
-function tensorShape(info: onnx.IValueInfoProto): Array<number | undefined> | undefined {
-  const dims = info.type?.tensorType?.shape?.dim;
-  return dims?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : undefined));
+interface ValueInfo {
+  name: string;
+  elemType: number | undefined;
+  shape: Array<number | undefined> | undefined;
+  isSequence: boolean;
 }
 
-const elemType = (info: onnx.IValueInfoProto) => info.type?.tensorType?.elemType ?? undefined;
+function valueInfo(msg: Message): ValueInfo {
+  const type = sub(first(msg, VALUE_INFO.type));
+  const tensor = type && sub(first(type, TYPE.tensor));
+  const shape = tensor && sub(first(tensor, TENSOR_TYPE.shape));
+  return {
+    name: str(first(msg, VALUE_INFO.name)) ?? "",
+    elemType: tensor && first(tensor, TENSOR_TYPE.elemType)?.varint,
+    shape: shape && all(shape, SHAPE_DIM).map((d) => {
+      const value = first(readMessage(d.bytes), DIM_VALUE)?.varint;
+      return value !== undefined && value > 0 ? value : undefined;
+    }),
+    isSequence: type !== undefined && first(type, TYPE.sequence) !== undefined,
+  };
+}
 
 /** Label attributes, by the names the ai.onnx.ml classifiers use. */
-function labelsFromNode(node: onnx.INodeProto): ClassLabel[] | undefined {
-  for (const attr of node.attribute ?? []) {
-    if ((attr.name === "classlabels_int64s" || attr.name === "classlabels_ints") && attr.ints?.length) return attr.ints.map(toNumber);
-    if (attr.name === "classlabels_strings" && attr.strings?.length) return attr.strings.map((s) => utf8.decode(s));
+const LABEL_ATTRIBUTES = new Set(["classlabels_int64s", "classlabels_ints", "classlabels_strings"]);
+const ATTRIBUTE_FIELDS = new Set<number>(Object.values(ATTRIBUTE));
+
+function labelsFromNode(node: Message): ClassLabel[] | undefined {
+  for (const field of all(node, NODE.attribute)) {
+    // Read the name alone first: the tree arrays in other attributes are large.
+    const name = str(first(readMessage(field.bytes, new Set([ATTRIBUTE.name])), ATTRIBUTE.name));
+    if (!name || !LABEL_ATTRIBUTES.has(name)) continue;
+    const attr = readMessage(field.bytes, ATTRIBUTE_FIELDS);
+    const labels = name === "classlabels_strings" ? all(attr, ATTRIBUTE.strings).map((f) => str(f)!) : ints(attr, ATTRIBUTE.ints);
+    if (labels.length > 0) return labels;
   }
   return undefined;
 }
 
 /** skl2onnx converters that end in ArgMax + ArrayFeatureExtractor keep labels in an initializer named "classes". */
-function labelsFromInitializer(graph: onnx.IGraphProto): ClassLabel[] | undefined {
-  const classes = graph.initializer?.find((t) => t.name === "classes");
-  if (!classes) return undefined;
-  if (classes.dataType === DataType.STRING) return classes.stringData?.map((s) => utf8.decode(s));
-  if (classes.int64Data?.length) return classes.int64Data.map(toNumber);
-  if (classes.int32Data?.length) return [...classes.int32Data];
-  if (classes.rawData?.length && classes.dataType === DataType.INT64) {
-    const raw = classes.rawData;
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    return Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+function labelsFromInitializer(graph: Message): ClassLabel[] | undefined {
+  for (const field of all(graph, GRAPH.initializer)) {
+    const tensor = readMessage(field.bytes, new Set([TENSOR.name]));
+    if (str(first(tensor, TENSOR.name)) !== "classes") continue;
+    const classes = readMessage(field.bytes);
+    const dataType = first(classes, TENSOR.dataType)?.varint;
+    if (dataType === DataType.STRING) return all(classes, TENSOR.stringData).map((f) => str(f)!);
+    const raw = first(classes, TENSOR.rawData)?.bytes;
+    if (raw && dataType === DataType.INT64) {
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      return Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+    }
+    const values = dataType === DataType.INT32 ? ints(classes, TENSOR.int32Data) : ints(classes, TENSOR.int64Data);
+    return values.length > 0 ? values : undefined;
   }
   return undefined;
 }
@@ -59,51 +93,53 @@ function labelsFromInitializer(graph: onnx.IGraphProto): ClassLabel[] | undefine
 export class ModelFormatError extends Error {}
 
 export function readSignature(bytes: Uint8Array): ModelSignature {
-  let model: onnx.ModelProto;
+  let graph: Message | undefined;
+  let inputs: ValueInfo[];
+  let outputs: ValueInfo[];
+  let nodes: Message[];
   try {
-    model = onnx.ModelProto.decode(bytes);
+    graph = sub(first(readMessage(bytes, new Set([MODEL_GRAPH])), MODEL_GRAPH));
+    if (!graph) throw new ModelFormatError("the ONNX file has no graph");
+    const initializerNames = new Set(
+      all(graph, GRAPH.initializer).map((f) => str(first(readMessage(f.bytes, new Set([TENSOR.name])), TENSOR.name))),
+    );
+    inputs = all(graph, GRAPH.input).map((f) => valueInfo(readMessage(f.bytes))).filter((i) => !initializerNames.has(i.name));
+    outputs = all(graph, GRAPH.output).map((f) => valueInfo(readMessage(f.bytes)));
+    nodes = all(graph, GRAPH.node).map((f) => readMessage(f.bytes, new Set([NODE.attribute])));
   } catch (err) {
+    if (err instanceof ModelFormatError) throw err;
     throw new ModelFormatError(`not a valid ONNX protobuf (${(err as Error).message})`);
   }
-  const graph = model.graph;
-  if (!graph) throw new ModelFormatError("the ONNX file has no graph");
 
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name));
   const input = inputs[0];
   if (!input?.name || inputs.length !== 1) {
     throw new ModelFormatError(`expected exactly one input tensor, found ${inputs.length}`);
   }
-  const inputElem = elemType(input);
-  if (inputElem !== DataType.FLOAT && inputElem !== DataType.DOUBLE) {
+  if (input.elemType !== DataType.FLOAT && input.elemType !== DataType.DOUBLE) {
     throw new ModelFormatError(`input "${input.name}" must be float or double (skl2onnx FloatTensorType/DoubleTensorType)`);
   }
-  const inputShape = tensorShape(input);
-  if (inputShape && inputShape.length !== 2) {
-    throw new ModelFormatError(`input "${input.name}" must have shape [N, features], it has rank ${inputShape.length}`);
+  if (input.shape && input.shape.length !== 2) {
+    throw new ModelFormatError(`input "${input.name}" must have shape [N, features], it has rank ${input.shape.length}`);
   }
 
-  const outputs = graph.output ?? [];
-  const probabilities = outputs.find((o) => {
-    const t = elemType(o);
-    return (t === DataType.FLOAT || t === DataType.DOUBLE) && tensorShape(o)?.length === 2;
-  });
+  const probabilities = outputs.find(
+    (o) => (o.elemType === DataType.FLOAT || o.elemType === DataType.DOUBLE) && o.shape?.length === 2,
+  );
   if (!probabilities?.name) {
-    const zipmap = outputs.some((o) => o.type?.sequenceType);
     throw new ModelFormatError(
-      zipmap
+      outputs.some((o) => o.isSequence)
         ? 'the probability output is a ZipMap (sequence of maps); export with skl2onnx options={"zipmap": False}'
         : "no [N, classes] float output found: is this a classifier exported by skl2onnx?",
     );
   }
 
-  const classifierNodes = (graph.node ?? []).map(labelsFromNode).filter((l) => l !== undefined);
+  const nodeLabels = nodes.map(labelsFromNode).filter((l) => l !== undefined);
   return {
     inputName: input.name,
-    inputType: inputElem === DataType.DOUBLE ? "float64" : "float32",
-    featureCount: inputShape?.[1],
+    inputType: input.elemType === DataType.DOUBLE ? "float64" : "float32",
+    featureCount: input.shape?.[1],
     probabilitiesName: probabilities.name,
-    classCount: tensorShape(probabilities)?.[1],
-    classLabels: classifierNodes.at(-1) ?? labelsFromInitializer(graph),
+    classCount: probabilities.shape?.[1],
+    classLabels: nodeLabels.at(-1) ?? labelsFromInitializer(graph),
   };
 }
