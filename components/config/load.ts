@@ -105,9 +105,11 @@ function describeIssue(prefix: string, issue: z.core.$ZodIssue, schema: z.ZodTyp
         const allowed = allowedKeysAt(schema, issue.path);
         return issue.keys.map((unknown) => `${key}: unknown key "${unknown}"${allowed ? `; allowed: ${allowed.join(", ")}` : ""}`).join("\n  - ");
     }
+    // Our own (custom) messages already state the values; zod's built-in ones get the value appended.
+    if (issue.code === "custom") return `${key}: ${issue.message}`;
+    if (issue.code === "invalid_type" && issue.input === undefined) return `${key}: is required (a ${issue.expected})`;
     const shown = issue.input === undefined ? "nothing" : JSON.stringify(issue.input);
-    const message = issue.message.includes(shown) ? issue.message : `${issue.message} (got ${shown})`;
-    return `${key}: ${message}`;
+    return `${key}: ${issue.message} (got ${shown})`;
 }
 
 /** The keys the object schema at `path` accepts, walking through optional and refined wrappers. */

@@ -45,20 +45,34 @@ export function readStackFile(file: string): StackFileConfig {
  * Runs may follow each other in one process: each gets fresh mocks and a fresh config.
  */
 export async function runProgram(stack: string, config: StackFileConfig, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+    const { resources, result } = await recordResources(stack, () => program(), { ...options, config });
+    return { stack, resources, outputs: result as Record<string, unknown> };
+}
+
+/**
+ * Runs `create` under fresh mocks for `stack` (with `config` set, if given) and returns what it
+ * registered, plus `create`'s result with every output in it resolved. Component tests use this directly.
+ */
+export async function recordResources<T>(
+    stack: string,
+    create: () => T,
+    options: { preview?: boolean; config?: StackFileConfig } = {},
+): Promise<{ resources: RecordedResource[]; result: pulumi.Unwrap<T> }> {
     const recorder = new ResourceRecorder();
     await pulumi.runtime.setMocks(recorder, PROJECT, stack, options.preview ?? false);
     recorder.attach();
     // Pulumi hands config to programs as strings; structured values arrive JSON-encoded.
-    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) =>
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) =>
         [key, typeof value === "string" ? value : JSON.stringify(value)])));
 
-    const outputs = await resolve(program());
+    const result = await resolve(create());
     await waitForRegistrations();
     recorder.linkParents();
-    return { stack, resources: recorder.resources, outputs: outputs as Record<string, unknown> };
+    return { resources: recorder.resources, result };
 }
 
-function resolve<T>(value: T): Promise<pulumi.Unwrap<T>> {
+/** Resolves every output inside `value` (read a component's outputs with this). */
+export function resolve<T>(value: T): Promise<pulumi.Unwrap<T>> {
     return new Promise((done) => pulumi.output(value).apply(done));
 }
 

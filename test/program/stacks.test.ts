@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import { runPoliciesOffline } from "../../policy/offline";
+import { ALL_POLICIES } from "../../policy/policies";
+import { input, single } from "../harness/query";
+import { ProgramRun, readStackFile, runProgram, stackFilePath } from "../harness/run-program";
+
+// The whole program, per stack, in one process: index.ts exports a function, so each run is fresh.
+
+async function runStack(stack: string): Promise<ProgramRun> {
+    return runProgram(stack, readStackFile(stackFilePath(stack)));
+}
+
+async function mandatoryViolations(run: ProgramRun) {
+    const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
+    return violations.filter((violation) => violation.level === "mandatory");
+}
+
+describe("the program, per stack", () => {
+    describe("prod", () => {
+        let run: ProgramRun;
+        before(async () => { run = await runStack("prod"); });
+
+        it("deploys a 2–10 instance ml.m5.xlarge SageMaker endpoint with autoscaling", () => {
+            const config = single(run.resources, "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+            expect(input(config, "productionVariants", 0)).to.include({ instanceType: "ml.m5.xlarge", initialInstanceCount: 2 });
+            expect(single(run.resources, "aws:appautoscaling/target:Target").inputs).to.include({ minCapacity: 2, maxCapacity: 10 });
+        });
+
+        it("exports the endpoint's details as stack outputs", () => {
+            expect(run.outputs["sagemaker"]).to.deep.include({ endpointName: "churn-classifier-prod" });
+            expect((run.outputs["sagemaker"] as Record<string, string>)["imageDigest"]).to.match(/@sha256:/);
+        });
+
+        it("builds the serving image once for the stack", () => {
+            single(run.resources, "docker:index/image:Image");
+        });
+
+        it("meets every mandatory guardrail", async () => {
+            expect(await mandatoryViolations(run)).to.deep.equal([]);
+        });
+    });
+
+    describe("dev", () => {
+        let run: ProgramRun;
+        before(async () => { run = await runStack("dev"); });
+
+        it("serves SageMaker serverless, with no alarms and no autoscaling", () => {
+            const config = single(run.resources, "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+            expect(input(config, "productionVariants", 0, "serverlessConfig")).to.deep.equal({ memorySizeInMb: 2048, maxConcurrency: 5 });
+            expect(run.resources.filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(0);
+            expect(run.resources.filter((resource) => resource.type === "aws:appautoscaling/target:Target")).to.have.length(0);
+        });
+
+        it("meets every mandatory guardrail", async () => {
+            expect(await mandatoryViolations(run)).to.deep.equal([]);
+        });
+    });
+});
