@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startFakeGcs, type FakeGcs } from "./helpers/fake-gcs";
 import { removeTempDirs, tempDir } from "./helpers/models";
 import { call, postJson, SAMPLE_MODEL_DIR, startServer, type RunningServer } from "./helpers/server";
-import { loadReference } from "./helpers/tree-ensemble";
+import { expectAgreement, loadReference } from "./helpers/tree-ensemble";
 
 const reference = loadReference(join(SAMPLE_MODEL_DIR, "model.onnx"));
 const ROWS = [
@@ -16,14 +16,10 @@ const ROWS = [
   [-2, 1, 0.5, -0.3, 1.7, 0.2, -1.1, 0.8, 0, 0.4],
 ];
 
-function expectPredictions(body: any, rows: number[][] = ROWS): void {
-  expect(body.predictions).to.have.length(rows.length);
+function expectPredictions(body: any): void {
+  expect(body.predictions).to.have.length(ROWS.length);
   expect(body.model_version).to.equal("1");
-  rows.forEach((row, r) => {
-    const want = reference.predict(row);
-    expect(body.predictions[r]).to.equal(want.label);
-    body.probabilities[r].forEach((p: number, k: number) => expect(p).to.be.closeTo(want.probabilities[k]!, 1e-5));
-  });
+  expectAgreement(reference, ROWS, body);
 }
 
 describe("app: target contracts", function () {

@@ -100,3 +100,28 @@ export function loadReference(modelPath: string): ReferenceModel {
     },
   };
 }
+
+/**
+ * Asserts served predictions agree with the reference within float32
+ * rounding. Labels are compared only where the top two probabilities are not
+ * a near-tie (small forests tie often, and rounding may then pick either).
+ */
+export function expectAgreement(
+  reference: ReferenceModel,
+  rows: number[][],
+  served: { predictions: Label[]; probabilities: number[][] },
+  mapLabel: (label: Label) => Label = (l) => l,
+): void {
+  rows.forEach((row, r) => {
+    const want = reference.predict(row);
+    const got = served.probabilities[r]!;
+    if (got.length !== want.probabilities.length) throw new Error(`row ${r + 1}: ${got.length} probabilities, expected ${want.probabilities.length}`);
+    got.forEach((p, k) => {
+      if (Math.abs(p - want.probabilities[k]!) > 1e-5) throw new Error(`row ${r + 1} class ${k}: served ${p}, reference ${want.probabilities[k]}`);
+    });
+    const sorted = [...want.probabilities].sort((a, b) => b - a);
+    if (sorted[0]! - sorted[1]! > 1e-5 && served.predictions[r] !== mapLabel(want.label)) {
+      throw new Error(`row ${r + 1}: served label ${served.predictions[r]}, reference ${mapLabel(want.label)}`);
+    }
+  });
+}
