@@ -1,10 +1,10 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "./lib/config";
-import { violationMessage } from "./lib/messages";
-import { AWS } from "./lib/resource-types";
-import { isProduction } from "./lib/stage";
+import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "../lib/config";
+import { violationMessage } from "../lib/messages";
+import { AWS } from "../lib/resource-types";
+import { isProduction } from "../lib/stage";
 
-// Availability: a production endpoint survives the loss of one instance or zone.
+// Availability of SageMaker endpoints: a production endpoint survives the loss of one instance or zone.
 
 interface MinInstancesConfig extends GuardrailConfig {
     readonly minInstances: number;
@@ -55,5 +55,3 @@ export const prodSageMakerMinInstances: ResourceValidationPolicy = {
         });
     },
 };
-
-export const availabilityPolicies = [prodSageMakerMinInstances];

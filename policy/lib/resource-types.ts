@@ -6,3 +6,9 @@ export const AWS = {
     sagemakerModel: "aws:sagemaker/model:Model",
     appautoscalingTarget: "aws:appautoscaling/target:Target",
 } as const;
+
+export const GCP = {
+} as const;
+
+export const AZURE = {
+} as const;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { prodSageMakerMinInstances } from "../../policy/availability";
-import { AWS } from "../../policy/lib/resource-types";
-import { mutate, resource, violationsOf } from "./harness";
+import { prodSageMakerMinInstances } from "../../../policy/availability/sagemaker";
+import { AWS } from "../../../policy/lib/resource-types";
+import { mutate, resource, violationsOf } from "../harness";
 
 const PROD_TAGS = { stage: "prod", "managed-by": "ml-endpoints", model: "churn" };
 const compliantConfig = {

@@ -1,0 +1,6 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+// Access: who may call an endpoint, and what our roles may do.
+// One file per target or cross-cloud rule; this index lists them for the pack.
+export const accessPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+];

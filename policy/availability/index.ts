@@ -1,0 +1,8 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { prodSageMakerMinInstances } from "./sagemaker";
+
+// Availability: production targets keep enough serving instances to survive the loss of one.
+// One file per target or cross-cloud rule; this index lists them for the pack.
+export const availabilityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    prodSageMakerMinInstances,
+];
