@@ -14,9 +14,10 @@ export interface FakeGcs {
   close(): Promise<void>;
 }
 
-export async function startFakeGcs(bucket: string, objects: Record<string, Buffer>): Promise<FakeGcs> {
+/** `gate`, when given, holds every download until it resolves (to observe a server that is still loading). */
+export async function startFakeGcs(bucket: string, objects: Record<string, Buffer>, gate?: Promise<void>): Promise<FakeGcs> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     // The client may or may not prefix /storage/v1 depending on how the host is given.
@@ -36,6 +37,7 @@ export async function startFakeGcs(bucket: string, objects: Record<string, Buffe
     if (path.startsWith(`${listing}/`) && url.searchParams.get("alt") === "media") {
       const data = objects[decodeURIComponent(path.slice(listing.length + 1))];
       if (!data) return send(404, { error: { code: 404, message: "No such object" } });
+      if (gate) await gate;
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
       return res.end(data);
     }
