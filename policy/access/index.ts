@@ -1,6 +1,6 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Guardrail } from "../lib/guardrail";
 
 // Access: who may call an endpoint, and what our roles may do.
 // One file per target or cross-cloud rule; this index lists them for the pack.
-export const accessPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+export const accessPolicies: Guardrail[] = [
 ];

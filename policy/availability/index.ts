@@ -1,8 +1,8 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Guardrail } from "../lib/guardrail";
 import { prodSageMakerMinInstances } from "./sagemaker";
 
 // Availability: production targets keep enough serving instances to survive the loss of one.
 // One file per target or cross-cloud rule; this index lists them for the pack.
-export const availabilityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+export const availabilityPolicies: Guardrail[] = [
     prodSageMakerMinInstances,
 ];

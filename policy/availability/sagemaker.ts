@@ -1,5 +1,5 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "../lib/config";
+import { resourceGuardrail } from "../lib/guardrail";
 import { violationMessage } from "../lib/messages";
 import { AWS } from "../lib/resource-types";
 import { isProduction } from "../lib/stage";
@@ -23,15 +23,19 @@ const minInstancesSchema = {
     },
 } as const;
 
-export const prodSageMakerMinInstances: ResourceValidationPolicy = {
+export const prodSageMakerMinInstances = resourceGuardrail({
     name: "prod-sagemaker-min-instances",
     description: "A production SageMaker endpoint keeps at least 2 instances: in its endpoint config's variants and in its autoscaling minimum.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `scaling.minInstances` to 2 or more on the sagemaker target, and use instances rather than serverless inference in production.",
     configSchema: minInstancesSchema,
-    validateResource: (args, reportViolation) => {
-        if (args.type !== AWS.sagemakerEndpointConfiguration && args.type !== AWS.appautoscalingTarget) return;
+    metadata: {
+        id: "AVL-001",
+        mirrors: ["AWS Config SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT", "SecurityHub SageMaker.4", "Prowler sagemaker_endpoint_config_prod_variant_instances"],
+        reads: [AWS.sagemakerEndpointConfiguration, AWS.appautoscalingTarget],
+    },
+    validate: (args, reportViolation) => {
         const config = configWithDefaults<MinInstancesConfig>(args, minInstancesSchema);
         if (!isProduction(args, config.productionStages)) return;
         const required = `production requires at least ${config.minInstances}`;
@@ -54,4 +58,4 @@ export const prodSageMakerMinInstances: ResourceValidationPolicy = {
             }
         });
     },
-};
+});

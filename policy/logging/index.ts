@@ -1,6 +1,6 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Guardrail } from "../lib/guardrail";
 
 // Logging: endpoints and APIs leave an audit and debugging trail that expires on purpose.
 // One file per target or cross-cloud rule; this index lists them for the pack.
-export const loggingPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+export const loggingPolicies: Guardrail[] = [
 ];

@@ -1,6 +1,6 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Guardrail } from "../lib/guardrail";
 
 // Tagging: every taggable resource says which stage and model it serves and who manages it.
 // One file per target or cross-cloud rule; this index lists them for the pack.
-export const taggingPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+export const taggingPolicies: Guardrail[] = [
 ];
