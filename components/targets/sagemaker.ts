@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { SageMakerEndpoint } from "../aws/sagemaker-endpoint";
 import { instanceTypeMatching, targetFields } from "../config/schema";
@@ -33,6 +34,7 @@ export function deploySageMaker(name: string, target: SageMakerTargetConfig, sta
         image: { uri: stack.awsImageUri() },
     });
     return {
+        region: aws.getRegionOutput({}, { parent: endpoint }).region,
         endpointName: endpoint.endpointName,
         endpointArn: endpoint.endpointArn,
         modelName: endpoint.modelName,
