@@ -9,6 +9,8 @@ export interface Config {
   azureModelDir: string | undefined;
   /** SageMaker unpacks model.tar.gz here (/opt/ml/model; SM_MODEL_DIR overrides, as in SageMaker's own toolkits). */
   sageMakerModelDir: string;
+  /** Last resort: the model baked into the image (Cloud Run, ECS, Lambda). */
+  defaultModelDir: string | undefined;
   /** Vertex AI: gs:// prefix to download the model from. */
   storageUri: string | undefined;
   /** Where a downloaded model is written. */
@@ -51,6 +53,7 @@ export function readConfig(env: Env = process.env): Config {
     modelDir: nonEmpty(env.MODEL_DIR),
     azureModelDir: nonEmpty(env.AZUREML_MODEL_DIR),
     sageMakerModelDir: nonEmpty(env.SM_MODEL_DIR) ?? "/opt/ml/model",
+    defaultModelDir: nonEmpty(env.DEFAULT_MODEL_DIR),
     storageUri: nonEmpty(env.AIP_STORAGE_URI),
     downloadDir: nonEmpty(env.MODEL_DOWNLOAD_DIR) ?? "/tmp/model",
     vertexHealthRoute: nonEmpty(env.AIP_HEALTH_ROUTE),

@@ -49,6 +49,19 @@ describe("app: start-up", function () {
     expect(output).to.include(`no model.onnx at ${join(dir, "model.onnx")} (MODEL_DIR)`);
   });
 
+  it("serves the baked-in DEFAULT_MODEL_DIR only when no platform directory exists", async () => {
+    const server = await startServer({ SM_MODEL_DIR: "/nonexistent/opt/ml/model", DEFAULT_MODEL_DIR: SAMPLE_MODEL_DIR });
+    try {
+      expect((await postJson(server, "/predict", { instances: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] })).status).to.equal(200);
+    } finally {
+      await server.stop();
+    }
+    const sageMakerDir = tempDir();
+    const { code, output } = await failsToStart({ SM_MODEL_DIR: sageMakerDir, DEFAULT_MODEL_DIR: SAMPLE_MODEL_DIR });
+    expect(code, "an artifact without model.onnx must not fall back to the baked model").to.equal(1);
+    expect(output).to.include(`no model.onnx at ${join(sageMakerDir, "model.onnx")} (SageMaker model directory)`);
+  });
+
   it("exits 1 when no model directory exists at all", async () => {
     const { code, output } = await failsToStart({ SM_MODEL_DIR: "/nonexistent/opt/ml/model" });
     expect(code).to.equal(1);

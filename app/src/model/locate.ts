@@ -1,7 +1,10 @@
 /**
  * Finds model.onnx: in the first directory that exists of MODEL_DIR,
  * AZUREML_MODEL_DIR (searched recursively: Azure ML mounts the registered
- * model folder a few levels down) and SageMaker's /opt/ml/model.
+ * model folder a few levels down), SageMaker's /opt/ml/model, and last the
+ * model baked into the image (DEFAULT_MODEL_DIR). Because the first existing
+ * directory wins, a platform's artifact that lacks model.onnx is an error,
+ * never a silent fall back to the baked model.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -37,11 +40,12 @@ export function findRecursively(root: string, file: string): string | undefined 
   return undefined;
 }
 
-export function locateModel(config: Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir">): string {
+export function locateModel(config: Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir" | "defaultModelDir">): string {
   const candidates: Array<{ label: string; dir: string | undefined; recursive: boolean }> = [
     { label: "MODEL_DIR", dir: config.modelDir, recursive: false },
     { label: "AZUREML_MODEL_DIR", dir: config.azureModelDir, recursive: true },
     { label: "SageMaker model directory", dir: config.sageMakerModelDir, recursive: false },
+    { label: "DEFAULT_MODEL_DIR", dir: config.defaultModelDir, recursive: false },
   ];
   const chosen = candidates.find((c) => c.dir !== undefined && isDirectory(c.dir));
   if (!chosen?.dir) {

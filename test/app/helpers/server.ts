@@ -40,6 +40,9 @@ export interface StartOptions {
   /** The port variable the target uses; defaults to PORT. */
   portVariable?: string;
   args?: string[];
+  /** Replaces `node app/dist/server.js ...args` (e.g. the image's ENTRYPOINT), run from `cwd`. */
+  command?: string[];
+  cwd?: string;
   /** Wait until this GET path answers 200 (default /health/ready); false: do not wait. */
   waitFor?: string | false;
 }
@@ -47,7 +50,9 @@ export interface StartOptions {
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<RunningServer> {
   assertBuilt();
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER_JS, ...(options.args ?? [])], {
+  const [program, ...argv] = options.command ?? [process.execPath, SERVER_JS, ...(options.args ?? [])];
+  const child = spawn(program!, argv, {
+    cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_LEVEL: "info", [options.portVariable ?? "PORT"]: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
