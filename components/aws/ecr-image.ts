@@ -1,16 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { fingerprintFiles, listFiles } from "../fingerprint";
-import { DEFAULT_IMAGE_CONTEXT } from "../settings";
+import { ImageBuildArgs, resolveImageBuild } from "../image-build";
 
-export interface EcrImageArgs {
-    /** The Docker build context. Default: this package's `app/` inference server. */
-    readonly context?: string;
-    /** The Dockerfile, relative to `context`. Default: `Dockerfile`. */
-    readonly dockerfile?: string;
-    /** The build platform; Lambda and SageMaker both run `linux/amd64` unless told otherwise. Default: `linux/amd64`. */
-    readonly platform?: string;
+export interface EcrImageArgs extends ImageBuildArgs {
     /** How many tagged images the repository keeps before the lifecycle policy expires older ones. Default: 20. */
     readonly keepImages?: number;
     /** Tags for the repository. Default: none. */
@@ -32,8 +25,8 @@ export class EcrImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcrImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("ml-endpoints:aws:EcrImage", name, {}, opts);
-        const context = args.context ?? DEFAULT_IMAGE_CONTEXT;
-        this.contextTag = fingerprintFiles(context, listFiles(context)).slice(0, 16);
+        const { build, tag } = resolveImageBuild(args);
+        this.contextTag = tag;
 
         this.repository = new aws.ecr.Repository(`${name}-repo`, {
             imageScanningConfiguration: { scanOnPush: true },
@@ -59,11 +52,7 @@ export class EcrImage extends pulumi.ComponentResource {
         const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, { parent: this });
         const image = new docker.Image(`${name}-image`, {
             imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${this.contextTag}`,
-            build: {
-                context,
-                dockerfile: args.dockerfile,
-                platform: args.platform ?? "linux/amd64",
-            },
+            build,
             registry: {
                 server: this.repository.repositoryUrl,
                 username: credentials.userName,

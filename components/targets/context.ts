@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageArgs, ModelArgs, Stage } from "../args";
 import { EcrImage } from "../aws/ecr-image";
-import { requiredTags } from "../settings";
+import { ArtifactRegistryImage } from "../gcp/artifact-registry-image";
+import { requiredTags, toGcpLabels } from "../settings";
 
 /** What every target of one stack shares: its stage, model, image, and images built once per cloud. */
 export class StackContext {
     private awsImage?: EcrImage;
+    private gcpImage?: ArtifactRegistryImage;
 
     constructor(
         public readonly stack: string,
@@ -27,6 +29,23 @@ export class StackContext {
             tags: requiredTags(this),
         });
         return this.awsImage.imageUri;
+    }
+
+    /**
+     * The serving image on Artifact Registry in `location`, built once per stack and shared by every GCP
+     * target (Vertex AI and Cloud Run). When the stack config names an image URI, that is used instead.
+     */
+    gcpImageUri(location: pulumi.Input<string>, project?: pulumi.Input<string>): pulumi.Input<string> {
+        if (this.image?.uri !== undefined) return this.image.uri;
+        this.gcpImage ??= new ArtifactRegistryImage("gcp-serving-image", {
+            location,
+            project,
+            context: this.image?.context,
+            dockerfile: this.image?.dockerfile,
+            platform: this.image?.platform,
+            labels: toGcpLabels(requiredTags(this)),
+        });
+        return this.gcpImage.imageUri;
     }
 }
 

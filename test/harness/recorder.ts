@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsMockOutputs } from "./clouds/aws";
+import { gcpMockOutputs } from "./clouds/gcp";
 
 /** A resource the program registered under mocks. */
 export interface RecordedResource {
@@ -24,7 +25,7 @@ export interface MockOutputs {
     readonly calls: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
 }
 
-const CLOUDS: readonly MockOutputs[] = [awsMockOutputs];
+const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs];
 
 /**
  * Pulumi mocks that record every registered resource, with its parent, and answer with the inputs

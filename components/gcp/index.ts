@@ -1,0 +1,2 @@
+export * from "./artifact-registry-image";
+export * from "./model-bucket";
