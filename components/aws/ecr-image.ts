@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { ImageArgs } from "../args";
 import { ImageBuildArgs, resolveImageBuild } from "../image-build";
 
 export interface EcrImageArgs extends ImageBuildArgs {
@@ -75,4 +76,24 @@ export function ecrRepositoryArn(imageUri: string): string | undefined {
     const [, account, region, repository] = match;
     const partition = region!.startsWith("cn-") ? "aws-cn" : region!.startsWith("us-gov-") ? "aws-us-gov" : "aws";
     return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+/** The image a component serves, and the ECR repository its role may pull from. */
+export interface ServingImage {
+    /** The image URI, pinned by digest when built here. */
+    readonly imageUri: pulumi.Input<string>;
+    /** The repository's ARN; `undefined` for an image outside ECR. */
+    readonly repositoryArn: pulumi.Input<string | undefined>;
+}
+
+/**
+ * The image every AWS component serves: `image.uri` as given, else an `EcrImage` built from
+ * `image.context` (default: this package's `app/`) as a child of `parent`.
+ */
+export function servingImage(name: string, image: ImageArgs | undefined, tags: Record<string, string>, parent: pulumi.Resource): ServingImage {
+    if (image?.uri !== undefined) {
+        return { imageUri: image.uri, repositoryArn: pulumi.output(image.uri).apply(ecrRepositoryArn) };
+    }
+    const built = new EcrImage(name, { context: image?.context, dockerfile: image?.dockerfile, platform: image?.platform, tags }, { parent });
+    return { imageUri: built.imageUri, repositoryArn: built.repository.arn };
 }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { InferenceEndpointArgs } from "../args";
 import { packModelTarball, readLocalModel } from "../model-artifact";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
-import { EcrImage, ecrRepositoryArn } from "./ecr-image";
+import { thresholdAlarm } from "./alarms";
+import { servingImage } from "./ecr-image";
 import { awsLogGroupArn, roleForService, writeLogsStatement } from "./iam";
 
 /** SageMaker serverless inference: pay per request, no instances. Suited to dev, refused in prod by policy. */
@@ -131,22 +132,7 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
             modelDataUrl = args.model.artifactUri as pulumi.Input<string>;
         }
 
-        // The image: built from `app/` (or the user's context) unless an existing URI is given.
-        let imageUri: pulumi.Input<string>;
-        let repositoryArn: pulumi.Input<string | undefined>;
-        if (args.image?.uri !== undefined) {
-            imageUri = args.image.uri;
-            repositoryArn = pulumi.output(args.image.uri).apply(ecrRepositoryArn);
-        } else {
-            const image = new EcrImage(`${name}-image`, {
-                context: args.image?.context,
-                dockerfile: args.image?.dockerfile,
-                platform: args.image?.platform,
-                tags,
-            }, { parent: this });
-            imageUri = image.imageUri;
-            repositoryArn = image.repository.arn;
-        }
+        const { imageUri, repositoryArn } = servingImage(`${name}-image`, args.image, tags, this);
 
         const role = roleForService(`${name}-execution`, "sagemaker.amazonaws.com", tags, this);
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -224,32 +210,26 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
 
         // Blue/green rolls back on these alarms, so they exist whenever either needs them.
         const needsAlarms = monitoring.alarms || (rollout.strategy === "blue-green" && rollout.autoRollback);
-        const alarmDefaults = {
-            namespace: "AWS/SageMaker",
-            dimensions: { EndpointName: endpointName, VariantName: VARIANT_NAME },
-            period: 60,
-            evaluationPeriods: monitoring.evaluationPeriods,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-            alarmActions: args.alarmActions,
-            tags,
-        };
+        const alarmDefaults = { evaluationPeriods: monitoring.evaluationPeriods, alarmActions: args.alarmActions, tags };
+        const dimensions = { EndpointName: endpointName, VariantName: VARIANT_NAME };
         const alarms = needsAlarms
             ? [
-                new aws.cloudwatch.MetricAlarm(`${name}-5xx-alarm`, {
-                    ...alarmDefaults,
-                    alarmDescription: `${endpointName}: more than ${monitoring.max5xxPerMinute} server errors a minute`,
+                thresholdAlarm(`${name}-5xx-alarm`, alarmDefaults, {
+                    description: `${endpointName}: more than ${monitoring.max5xxPerMinute} server errors a minute`,
+                    namespace: "AWS/SageMaker",
                     metricName: "Invocation5XXErrors",
+                    dimensions,
                     statistic: "Sum",
                     threshold: monitoring.max5xxPerMinute,
-                }, { parent: this }),
-                new aws.cloudwatch.MetricAlarm(`${name}-latency-alarm`, {
-                    ...alarmDefaults,
-                    alarmDescription: `${endpointName}: average model latency above ${monitoring.maxLatencyMs} ms`,
+                }, this),
+                thresholdAlarm(`${name}-latency-alarm`, alarmDefaults, {
+                    description: `${endpointName}: average model latency above ${monitoring.maxLatencyMs} ms`,
+                    namespace: "AWS/SageMaker",
                     metricName: "ModelLatency",
+                    dimensions,
                     statistic: "Average",
                     threshold: monitoring.maxLatencyMs * 1000, // ModelLatency is reported in microseconds
-                }, { parent: this }),
+                }, this),
             ]
             : [];
 
