@@ -1,2 +1,3 @@
 export * from "./ecr-image";
+export * from "./lambda-endpoint";
 export * from "./sagemaker-endpoint";

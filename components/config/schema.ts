@@ -36,6 +36,13 @@ export const monitoringSchema = z.strictObject({
     evaluationPeriods: wholeNumber(1).optional(),
 });
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const logRetentionDaysSchema = z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    error: (issue) => `logRetentionDays ${JSON.stringify(issue.input)} is not a CloudWatch retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
 const stringMap = z.record(z.string(), z.string());
 
 /** The keys every target accepts; a target schema spreads these and narrows `instanceType`. */

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { StackContext, TargetOutputs } from "./context";
+import { deployLambda, lambdaTargetSchema } from "./lambda";
 import { deploySageMaker, sagemakerTargetSchema } from "./sagemaker";
 
 /** How one target name in `ml-endpoints:targets` is validated and deployed. */
@@ -19,6 +20,7 @@ function bind<Schema extends z.ZodType>(binding: TargetBinding<Schema>): TargetB
 /** Every target a stack file may name. A target that is absent from the stack file is not deployed. */
 export const TARGETS: Readonly<Record<string, TargetBinding>> = {
     sagemaker: bind({ cloud: "aws", schema: sagemakerTargetSchema, deploy: deploySageMaker }),
+    lambda: bind({ cloud: "aws", schema: lambdaTargetSchema, deploy: deployLambda }),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { SageMakerEndpoint } from "../aws/sagemaker-endpoint";
-import { instanceTypeMatching, targetFields } from "../config/schema";
+import { instanceTypeMatching, logRetentionDaysSchema, targetFields } from "../config/schema";
 import type { StackContext, TargetOutputs } from "./context";
 
 /** `ml-endpoints:targets.sagemaker` in a stack file. */
@@ -18,7 +18,7 @@ export const sagemakerTargetSchema = z.strictObject({
     dataCapture: z.strictObject({ enabled: z.boolean(), samplingPercent: z.int().min(1).max(100).optional() }).optional(),
     networkIsolation: z.boolean().optional(),
     alarmActions: z.array(z.string().startsWith("arn:")).optional(),
-    logRetentionDays: z.int().positive().optional(),
+    logRetentionDays: logRetentionDaysSchema.optional(),
 }).refine((target) => target.serverless === undefined || (target.scaling === undefined && target.instanceType === undefined), {
     message: "serverless endpoints have no instances: give serverless, or instanceType and scaling, not both",
     path: ["serverless"],

@@ -25,6 +25,25 @@ export const awsMockOutputs: MockOutputs = {
         "aws:sagemaker/endpoint:Endpoint": (name, inputs) => ({ arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${inputs["name"] ?? name}` }),
         "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs) => ({ name: inputs["name"] ?? name, arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}` }),
         "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({ arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${inputs["name"] ?? name}` }),
+        "aws:lambda/function:Function": (name, inputs) => {
+            const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${inputs["name"] ?? name}`;
+            return { arn, qualifiedArn: `${arn}:1`, version: "1", invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` };
+        },
+        "aws:lambda/alias:Alias": (name, inputs) => {
+            const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${inputs["functionName"]}:${inputs["name"] ?? name}`;
+            return { arn, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` };
+        },
+        "aws:apigatewayv2/api:Api": (name) => ({
+            apiEndpoint: `https://${name}-id.execute-api.${REGION}.amazonaws.com`,
+            executionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${name}-id`,
+            arn: `arn:aws:apigateway:${REGION}::/apis/${name}-id`,
+        }),
+        "aws:apigatewayv2/stage:Stage": (name, inputs) => ({
+            invokeUrl: `https://${inputs["apiId"]}.execute-api.${REGION}.amazonaws.com/`,
+            executionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${inputs["apiId"]}/${inputs["name"] ?? name}`,
+        }),
+        "aws:cloudwatch/eventRule:EventRule": (name, inputs) => ({ name: inputs["name"] ?? name, arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${inputs["name"] ?? name}` }),
+        "aws:iam/policy:Policy": (name) => ({ arn: `arn:aws:iam::${ACCOUNT}:policy/${name}` }),
     },
     calls: {
         "aws:index/getRegion:getRegion": () => ({ name: REGION, region: REGION, id: REGION }),
