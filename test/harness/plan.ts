@@ -10,6 +10,8 @@ const KEY_SETTINGS = new Set([
     "trafficRoutingConfiguration", "autoRollbackConfiguration",
     "metricName", "threshold", "retentionInDays", "imageScanningConfiguration", "imageTagMutability",
     "sseAlgorithm", "blockPublicAcls", "status",
+    "memorySize", "timeout", "architectures", "reservedConcurrentExecutions", "provisionedConcurrentExecutions",
+    "additionalVersionWeights", "routeKey", "authorizationType", "throttlingRateLimit", "scheduleExpression",
 ]);
 const MAX_DEPTH = 4;
 
