@@ -88,14 +88,32 @@ interface Load {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU used, as % of one core: tells whether the server or the load generator was the limit. */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process, in seconds, from /proc (Linux only; NaN elsewhere). */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function drive(port: number, connections: number, seconds: number, label: string): Promise<Load> {
+async function drive(server: ChildProcess, port: number, connections: number, seconds: number, label: string): Promise<Load> {
   const latencies: number[] = [];
+  const started = performance.now();
+  const serverCpuBefore = processCpuSeconds(server.pid!);
+  const clientCpuBefore = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const options = {
       url: `http://127.0.0.1:${port}/predict`,
@@ -110,8 +128,12 @@ async function drive(port: number, connections: number, seconds: number, label: 
       if (status === 200) latencies.push(ms);
     });
   });
+  const wall = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const sorted = Float64Array.from(latencies).sort();
   return {
+    serverCpu: ((processCpuSeconds(server.pid!) - serverCpuBefore) / wall) * 100,
+    clientCpu: ((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100,
     label,
     rps: result.requests.average,
     p50: percentile(sorted, 50),
@@ -139,10 +161,10 @@ async function main(): Promise<void> {
     const logFile = join(logDir, `access-${accessLog}.log`);
     const server = startServer(port, { ACCESS_LOG: accessLog, LOG_LEVEL: "info" }, logFile);
     while ((await predictOnce(port)) !== 200) await new Promise((r) => setTimeout(r, 5));
-    await drive(port, 16, 2, "warm-up");
+    await drive(server, port, 16, 2, "warm-up");
     const suffix = accessLog === "true" ? "" : ", access log off";
-    if (accessLog === "true") loads.push(await drive(port, 1, SECONDS, `1 connection${suffix}`));
-    loads.push(await drive(port, 16, SECONDS, `16 connections${suffix}`));
+    if (accessLog === "true") loads.push(await drive(server, port, 1, SECONDS, `1 connection${suffix}`));
+    loads.push(await drive(server, port, 16, SECONDS, `16 connections${suffix}`));
     await stop(server);
     const lines = readFileSync(logFile, "utf8").split("\n").length - 1;
     console.error(`  server with ACCESS_LOG=${accessLog} wrote ${lines} log lines`);
@@ -150,8 +172,8 @@ async function main(): Promise<void> {
   rmSync(logDir, { recursive: true, force: true });
 
   const rows = [
-    ["load (single-row POST /predict)", "req/s", "p50 ms", "p99 ms", "errors"],
-    ...loads.map((l) => [l.label, l.rps.toFixed(0), l.p50.toFixed(3), l.p99.toFixed(3), String(l.errors)]),
+    ["load (single-row POST /predict)", "req/s", "p50 ms", "p99 ms", "errors", "server CPU", "autocannon CPU"],
+    ...loads.map((l) => [l.label, l.rps.toFixed(0), l.p50.toFixed(3), l.p99.toFixed(3), String(l.errors), `${l.serverCpu.toFixed(0)}%`, `${l.clientCpu.toFixed(0)}%`]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "));

@@ -29,6 +29,8 @@ export interface SampleModelOptions {
    * ORT's `label` output is wrong for this binary layout, which the server must not trust.
    */
   leafLayout: "positive-class" | "all-classes";
+  /** skl2onnx's DoubleTensorType input instead of FloatTensorType. */
+  doubleInput?: boolean | undefined;
   /** Write model.json next to model.onnx. */
   metadata?: { name: string; version: string } | undefined;
 }
@@ -181,7 +183,7 @@ export function buildSampleModel(options: SampleModelOptions): Uint8Array {
     graph: {
       name: "forest",
       node: [node],
-      input: [tensorInfo(options.inputName, T.FLOAT, [null, options.features])],
+      input: [tensorInfo(options.inputName, options.doubleInput ? T.DOUBLE : T.FLOAT, [null, options.features])],
       output: [
         tensorInfo(options.labelName, stringLabels ? T.STRING : T.INT64, [null]),
         tensorInfo(options.probabilitiesName, T.FLOAT, [null, classCount]),

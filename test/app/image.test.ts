@@ -27,8 +27,8 @@ describe("app: the image's entry point", function () {
   before(async () => {
     expect(entrypoint, "ENTRYPOINT in exec form").to.deep.equal(["node", "dist/server.js"]);
     // The image's /app is app/ here; the Lambda port variable carries the test's port.
-    const localEnv = { ...env, DEFAULT_MODEL_DIR: env.DEFAULT_MODEL_DIR!.replace(/^\/app/, APP_DIR), SM_MODEL_DIR: "/nonexistent" };
-    delete localEnv.AWS_LWA_PORT;
+    const { AWS_LWA_PORT: _imagePort, ...rest } = env;
+    const localEnv = { ...rest, DEFAULT_MODEL_DIR: env.DEFAULT_MODEL_DIR!.replace(/^\/app/, APP_DIR), SM_MODEL_DIR: "/nonexistent" };
     server = await startServer(localEnv, {
       command: [process.execPath, ...entrypoint!.slice(1), "serve"],
       cwd: APP_DIR,

@@ -69,6 +69,7 @@ export function loadReference(modelPath: string): ReferenceModel {
   const singleClassBinary = classLabels.length === 2 && new Set(classIds).size === 1;
   const input = model.graph!.input![0]!;
   const featureCount = num(input.type!.tensorType!.shape!.dim![1]!.dimValue!);
+  const toInput = input.type!.tensorType!.elemType === onnx.TensorProto.DataType.DOUBLE ? (v: number) => v : Math.fround;
 
   const goesTrue = (mode: string, x: number, v: number): boolean => {
     switch (mode) {
@@ -86,7 +87,7 @@ export function loadReference(modelPath: string): ReferenceModel {
     featureCount,
     classLabels,
     predict(row) {
-      const x = row.map((v) => Math.fround(v));
+      const x = row.map(toInput);
       const scores = classLabels.map((_, k) => baseValues[k] ?? 0);
       for (const tree of trees.values()) {
         let current = tree.get(0)!;
