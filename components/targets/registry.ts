@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { cloudrunTargetSchema, deployCloudRun } from "./cloudrun";
 import type { StackContext, TargetOutputs } from "./context";
 import { deployLambda, lambdaTargetSchema } from "./lambda";
 import { deploySageMaker, sagemakerTargetSchema } from "./sagemaker";
@@ -21,6 +22,7 @@ function bind<Schema extends z.ZodType>(binding: TargetBinding<Schema>): TargetB
 export const TARGETS: Readonly<Record<string, TargetBinding>> = {
     sagemaker: bind({ cloud: "aws", schema: sagemakerTargetSchema, deploy: deploySageMaker }),
     lambda: bind({ cloud: "aws", schema: lambdaTargetSchema, deploy: deployLambda }),
+    cloudrun: bind({ cloud: "gcp", schema: cloudrunTargetSchema, deploy: deployCloudRun }),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);

@@ -12,6 +12,7 @@ const KEY_SETTINGS = new Set([
     "sseAlgorithm", "blockPublicAcls", "status",
     "memorySize", "timeout", "architectures", "reservedConcurrentExecutions", "provisionedConcurrentExecutions",
     "additionalVersionWeights", "routeKey", "authorizationType", "throttlingRateLimit", "scheduleExpression",
+    "minInstanceCount", "maxInstanceCount", "maxInstanceRequestConcurrency", "limits", "ingress", "traffics", "member",
 ]);
 const MAX_DEPTH = 4;
 
