@@ -31,8 +31,10 @@ describe("the program, per stack", () => {
             expect((run.outputs["sagemaker"] as Record<string, string>)["imageDigest"]).to.match(/@sha256:/);
         });
 
-        it("builds the serving image once for the stack", () => {
-            single(run.resources, "docker:index/image:Image");
+        it("builds the serving image once per cloud for the stack", () => {
+            const images = run.resources.filter((resource) => resource.type === "docker:index/image:Image");
+            const registries = images.map((image) => String(image.inputs["imageName"]).split("/")[0]);
+            expect(new Set(registries).size, registries.join(", ")).to.equal(images.length);
         });
 
         it("meets every mandatory guardrail", async () => {
