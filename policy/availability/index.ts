@@ -1,8 +1,10 @@
 import type { Guardrail } from "../lib/guardrail";
+import { prodLambdaProvisionedConcurrency } from "./lambda";
 import { prodSageMakerMinInstances } from "./sagemaker";
 
 // Availability: production targets keep enough serving instances to survive the loss of one.
 // One file per target or cross-cloud rule; this index lists them for the pack.
 export const availabilityPolicies: Guardrail[] = [
     prodSageMakerMinInstances,
+    prodLambdaProvisionedConcurrency,
 ];

@@ -5,6 +5,14 @@ export const AWS = {
     sagemakerEndpoint: "aws:sagemaker/endpoint:Endpoint",
     sagemakerModel: "aws:sagemaker/model:Model",
     appautoscalingTarget: "aws:appautoscaling/target:Target",
+    // Lambda behind API Gateway (and every CloudWatch log group).
+    apigatewayv2Route: "aws:apigatewayv2/route:Route",
+    apigatewayv2Stage: "aws:apigatewayv2/stage:Stage",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    cloudwatchLogGroup: "aws:cloudwatch/logGroup:LogGroup",
+    // Read by the cross-cloud guardrails.
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
 } as const;
 
 export const GCP = {

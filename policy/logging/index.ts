@@ -1,6 +1,11 @@
 import type { Guardrail } from "../lib/guardrail";
+import { apiStageAccessLogging, lambdaXrayActive } from "./lambda";
+import { logGroupRetention } from "./log-retention";
 
 // Logging: endpoints and APIs leave an audit and debugging trail that expires on purpose.
 // One file per target or cross-cloud rule; this index lists them for the pack.
 export const loggingPolicies: Guardrail[] = [
+    apiStageAccessLogging,
+    logGroupRetention,
+    lambdaXrayActive,
 ];
