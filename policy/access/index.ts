@@ -1,4 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
+import { prodCloudRunNotPublic } from "./cloudrun";
 import { apiRoutesRequireAuth, apiRoutesRequireAuthOutsideProd, lambdaPermissionScoped } from "./lambda";
 
 // Access: who may call an endpoint, and what our roles may do.
@@ -7,4 +8,5 @@ export const accessPolicies: Guardrail[] = [
     apiRoutesRequireAuth,
     apiRoutesRequireAuthOutsideProd,
     lambdaPermissionScoped,
+    prodCloudRunNotPublic,
 ];

@@ -1,4 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
+import { prodCloudRunMinInstances } from "./cloudrun";
 import { prodLambdaProvisionedConcurrency } from "./lambda";
 import { prodSageMakerMinInstances } from "./sagemaker";
 
@@ -7,4 +8,5 @@ import { prodSageMakerMinInstances } from "./sagemaker";
 export const availabilityPolicies: Guardrail[] = [
     prodSageMakerMinInstances,
     prodLambdaProvisionedConcurrency,
+    prodCloudRunMinInstances,
 ];

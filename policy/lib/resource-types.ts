@@ -16,6 +16,14 @@ export const AWS = {
 } as const;
 
 export const GCP = {
+    // Cloud Run (v2 API; the v1 IAM resources grant the same invoker role on the same services).
+    cloudRunService: "gcp:cloudrunv2/service:Service",
+    cloudRunServiceIamMember: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+    cloudRunServiceIamBinding: "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding",
+    cloudRunServiceIamPolicy: "gcp:cloudrunv2/serviceIamPolicy:ServiceIamPolicy",
+    cloudRunV1IamMember: "gcp:cloudrun/iamMember:IamMember",
+    cloudRunV1IamBinding: "gcp:cloudrun/iamBinding:IamBinding",
+    cloudRunV1IamPolicy: "gcp:cloudrun/iamPolicy:IamPolicy",
 } as const;
 
 export const AZURE = {
