@@ -13,10 +13,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { freePort } from "./free-port";
 
 const APP = join(__dirname, "..");
 const SERVER = join(APP, "dist", "server.js");
@@ -25,17 +25,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COLD_STARTS = Number(process.env.COLD_STARTS ?? 7);
 const ROW = [0.5, -1.2, 0.3, 2.1, -0.7, 0.0, 1.1, -0.4, 0.9, -1.6];
 const BODY = JSON.stringify({ instances: [ROW] });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function predictOnce(port: number): Promise<number> {
   return new Promise((resolve) => {

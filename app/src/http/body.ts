@@ -43,5 +43,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("data", onData);
     req.once("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
     req.once("error", reject);
+    // A client that hangs up mid-body must not leave this promise pending forever.
+    req.once("close", () => {
+      if (!req.complete) reject(new HttpError(400, "the client closed the connection before sending the whole body"));
+    });
   });
 }

@@ -49,7 +49,7 @@ export function createListener(router: Router, state: ServerState, metrics: Metr
       metrics.requestDuration.labels(label, method, status).observe(seconds);
       metrics.requests.labels(label, method, status).inc();
       if (accessLog || error !== undefined) {
-        const line = { reqId: id, method, path, route: label, status: reply.status, ms: seconds * 1000, error };
+        const line = { reqId: id, method, path, route: label, status: reply.status, ms: Math.round(seconds * 1e6) / 1000, error };
         if (reply.status >= 500) logger.error(line, "request");
         else logger.info(line, "request");
       }

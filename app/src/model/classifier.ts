@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import * as ort from "onnxruntime-node";
-import { readMetadata } from "./metadata";
+import { readMetadata, type ModelMetadata } from "./metadata";
 import { readSignature, type ClassLabel, type ModelSignature } from "./signature";
 
 export type FeatureArray = Float32Array | Float64Array;
@@ -48,7 +48,7 @@ export class Classifier {
       throw fail((err as Error).message);
     }
     let signature: ModelSignature;
-    let metadata;
+    let metadata: ModelMetadata;
     try {
       signature = readSignature(bytes);
       metadata = readMetadata(join(dirname(path), "model.json"));

@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../../../app/scripts/free-port";
 
 export const APP_DIR = join(__dirname, "..", "..", "..", "app");
 export const SERVER_JS = join(APP_DIR, "dist", "server.js");
@@ -13,17 +13,6 @@ export const SAMPLE_MODEL_DIR = join(APP_DIR, "model");
 
 export function assertBuilt(): void {
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run npm --prefix app ci && npm --prefix app run build`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningServer {
