@@ -20,17 +20,23 @@ export type Guardrail = ResourceGuardrail | StackGuardrail;
 
 type ResourceGuardrailSpec = Omit<ResourceValidationPolicy, "validateResource"> & {
     readonly metadata: GuardrailMetadata;
-    /** Called only for resources whose type is in `metadata.reads`. */
+    /**
+     * Which resource types the policy runs on, for rules that match a family of types (e.g. every GCP
+     * `*IamMember`) or every taggable resource. Default: exactly the types in `metadata.reads`.
+     */
+    readonly appliesTo?: (type: string, props: ResourceValidationArgs["props"]) => boolean;
+    /** Called only for resources whose type is in `metadata.reads` (or that `appliesTo` accepts). */
     readonly validate: (args: ResourceValidationArgs, reportViolation: ReportViolation) => void | Promise<void>;
 };
 
 /** A resource policy that runs only on the types it declares it reads, and carries its README metadata. */
 export function resourceGuardrail(spec: ResourceGuardrailSpec): ResourceGuardrail {
-    const { validate, ...policy } = spec;
+    const { validate, appliesTo, ...policy } = spec;
     const reads = new Set(spec.metadata.reads);
+    const applies = appliesTo ?? ((type: string) => reads.has(type));
     return {
         ...policy,
-        validateResource: (args, reportViolation) => (reads.has(args.type) ? validate(args, reportViolation) : undefined),
+        validateResource: (args, reportViolation) => (applies(args.type, args.props) ? validate(args, reportViolation) : undefined),
     };
 }
 

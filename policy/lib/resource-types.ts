@@ -13,6 +13,15 @@ export const AWS = {
     // Read by the cross-cloud guardrails.
     lambdaFunction: "aws:lambda/function:Function",
     lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+    s3Bucket: "aws:s3/bucket:Bucket",
+    s3BucketV2: "aws:s3/bucketV2:BucketV2",
+    s3BucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    s3BucketEncryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    s3BucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ecrRepository: "aws:ecr/repository:Repository",
+    iamRole: "aws:iam/role:Role",
+    iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    iamPolicy: "aws:iam/policy:Policy",
 } as const;
 
 export const GCP = {
@@ -27,4 +36,18 @@ export const GCP = {
 } as const;
 
 export const AZURE = {
+} as const;
+
+/**
+ * Tokens the cross-cloud guardrails read on GCP and Azure. (The per-target objects above belong to
+ * the target's own rules; these are kept apart so both can grow without stepping on each other.)
+ */
+export const CROSS_CLOUD = {
+    gcpStorageBucket: "gcp:storage/bucket:Bucket",
+    gcpCloudRunService: "gcp:cloudrunv2/service:Service",
+    azureOnlineDeployment: "azure-native:machinelearningservices:OnlineDeployment",
+    azureAutoscaleSetting: "azure-native:monitor:AutoscaleSetting",
+    azureEnvironmentVersion: "azure-native:machinelearningservices:EnvironmentVersion",
+    /** Every Pulumi dynamic provider resource (Node.js) has this type; tell them apart by their props. */
+    dynamicResource: "pulumi-nodejs:dynamic:Resource",
 } as const;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsMockOutputs } from "./clouds/aws";
+import { azureMockOutputs } from "./clouds/azure";
 import { gcpMockOutputs } from "./clouds/gcp";
 
 /** A resource the program registered under mocks. */
@@ -13,9 +14,19 @@ export interface RecordedResource {
     parent?: string;
     /** False for component resources. */
     readonly custom: boolean;
-    /** The inputs as the provider would receive them (outputs of other resources resolved). */
+    /** The inputs as the provider would receive them (outputs of other resources resolved; at preview, unknowns as `UNKNOWN`). */
     readonly inputs: Record<string, unknown>;
+    /** URNs of the resources this one depends on, as the engine passes them to stack policies. */
+    readonly dependencies: string[];
+    /** Per input property, the URNs its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
 }
+
+/**
+ * Pulumi's unknown-value sentinel on the wire. It is also `@pulumi/policy`'s `unknownStringValue`, so a
+ * policy that reads it through `unknownCheckingProxy` fails with `UnknownValueError`, as under the CLI.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type OutputsFor = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 
@@ -25,7 +36,7 @@ export interface MockOutputs {
     readonly calls: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
 }
 
-const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs];
+const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs, azureMockOutputs];
 
 /**
  * Pulumi mocks that record every registered resource, with its parent, and answer with the inputs
@@ -33,16 +44,30 @@ const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs];
  */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+
+    /**
+     * @param preview Answer as a preview does: outputs a provider computes (ids, ARNs, digests) are unknown;
+     * only the inputs and `name` (autonamed at check time, so known at preview) come back known.
+     */
+    constructor(private readonly preview = false) {}
+
     /** Inputs seen by `newResource`, waiting for the registration's URN; keyed by type and name. */
     private readonly pendingInputs = new Map<string, Record<string, unknown>>();
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         const outputs = CLOUDS.map((cloud) => cloud.resources[args.type]).find((found) => found !== undefined);
-        const inputs = args.inputs as Record<string, unknown>;
+        const inputs = withUnknownSentinels(args.inputs) as Record<string, unknown>;
         this.pendingInputs.set(`${args.type}\0${args.name}`, inputs);
+        const computed = outputs?.(args.name, args.inputs as Record<string, unknown>) ?? {};
+        if (this.preview) {
+            // An empty id and the unknown sentinel both deserialize to unknown outputs while previewing.
+            const unknowns = Object.fromEntries(Object.keys(computed).filter((key) => key !== "name" && !(key in inputs)).map((key) => [key, UNKNOWN]));
+            return { id: undefined, state: { ...args.inputs, name: inputs["name"] ?? args.name, ...unknowns } };
+        }
         return {
-            id: args.custom === false ? undefined : `${args.name}-id`,
-            state: { ...inputs, name: inputs["name"] ?? args.name, ...outputs?.(args.name, inputs) },
+            // A cloud may answer with the id the provider would assign (e.g. an ARM id); otherwise `<name>-id`.
+            id: args.custom === false ? undefined : String(computed["id"] ?? `${args.name}-id`),
+            state: { ...inputs, name: inputs["name"] ?? args.name, ...computed },
         };
     }
 
@@ -68,6 +93,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     parentUrn: request.getParent() || undefined,
                     custom: request.getCustom(),
                     inputs,
+                    dependencies: request.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(request),
                 });
             }
             callback(error, response);
@@ -88,8 +115,26 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {
     getUrn(): string;
 }
 type RegisterResource = (request: RegisterRequest, callback: (error: Error | null, response?: RegisterResponse) => void) => void;
+
+/** Replaces the SDK's in-memory unknown (what mocks see for an unknown input at preview) with the wire sentinel. */
+function withUnknownSentinels(value: unknown): unknown {
+    if (pulumi.Output.isInstance(value) || pulumi.isUnknown(value)) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(withUnknownSentinels);
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withUnknownSentinels(child)]));
+    }
+    return value;
+}
+
+function propertyDependenciesOf(request: RegisterRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((dependencies, property) => { result[property] = dependencies.getUrnsList(); });
+    return result;
+}

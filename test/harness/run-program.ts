@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import program = require("../../index");
-import { RecordedResource, ResourceRecorder } from "./recorder";
+import { RecordedResource, ResourceRecorder, UNKNOWN } from "./recorder";
 
 /** The repository root: where Pulumi.yaml and the stack files live. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -58,14 +58,14 @@ export async function recordResources<T>(
     create: () => T,
     options: { preview?: boolean; config?: StackFileConfig } = {},
 ): Promise<{ resources: RecordedResource[]; result: pulumi.Unwrap<T> }> {
-    const recorder = new ResourceRecorder();
+    const recorder = new ResourceRecorder(options.preview ?? false);
     await pulumi.runtime.setMocks(recorder, PROJECT, stack, options.preview ?? false);
     recorder.attach();
     // Pulumi hands config to programs as strings; structured values arrive JSON-encoded.
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) =>
         [key, typeof value === "string" ? value : JSON.stringify(value)])));
 
-    const result = await resolve(create());
+    const result = await (options.preview ? resolveWithUnknowns(create()) : resolve(create()));
     await waitForRegistrations();
     recorder.linkParents();
     return { resources: recorder.resources, result };
@@ -74,6 +74,21 @@ export async function recordResources<T>(
 /** Resolves every output inside `value` (read a component's outputs with this). */
 export function resolve<T>(value: T): Promise<pulumi.Unwrap<T>> {
     return new Promise((done) => pulumi.output(value).apply(done));
+}
+
+/**
+ * Like `resolve`, for previews: `apply` never runs on an unknown output, so this reads the output's value
+ * with its unknowns left in place (as `UNKNOWN`, the wire sentinel) instead of waiting forever.
+ */
+async function resolveWithUnknowns<T>(value: T): Promise<pulumi.Unwrap<T>> {
+    const output = pulumi.output(value) as unknown as { promise(withUnknowns: boolean): Promise<unknown> };
+    const replace = (found: unknown): unknown => {
+        if (pulumi.isUnknown(found)) return UNKNOWN;
+        if (Array.isArray(found)) return found.map(replace);
+        if (found !== null && typeof found === "object") return Object.fromEntries(Object.entries(found).map(([key, child]) => [key, replace(child)]));
+        return found;
+    };
+    return replace(await output.promise(true)) as pulumi.Unwrap<T>;
 }
 
 /** Waits until every resource registration the program started has finished. */

@@ -1,19 +1,20 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
-// the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config or
-// any mandatory violation.
+// the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
+// (stack or policy pack) or any mandatory violation.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../../components/config";
 import { OfflinePackConfig, OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
+import { loadPackConfig, PackConfigError } from "./pack-config";
 import { formatPlan } from "./plan";
 import { RecordedResource } from "./recorder";
 import { readStackFile, runProgram, stackFilePath } from "./run-program";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]";
 
 /** What `--json-out` writes. */
 export interface SynthReport {
@@ -22,16 +23,28 @@ export interface SynthReport {
     readonly violations: OfflineViolation[];
 }
 
+export interface SynthOptions {
+    /** Per-policy settings, as `--policy-pack-config` takes them. */
+    readonly policyConfig?: OfflinePackConfig;
+    /**
+     * Judge the plan as `pulumi preview` would: provider-computed outputs (ids, ARNs, digests) are unknown,
+     * and a policy that reads one is reported as advisory "can't run policy … during preview".
+     */
+    readonly preview?: boolean;
+}
+
 /** Runs the program for one stack and judges it with the policy pack; the CLI below only prints this. */
-export async function synthesize(stack: string, configFile: string, policyConfig: OfflinePackConfig = {}): Promise<{ resources: RecordedResource[]; report: SynthReport }> {
-    const run = await runProgram(stack, readStackFile(configFile));
+export async function synthesize(stack: string, configFile: string, options: SynthOptions = {}): Promise<{ resources: RecordedResource[]; report: SynthReport }> {
+    const run = await runProgram(stack, readStackFile(configFile), { preview: options.preview ?? false });
     const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
         parentUrn: resource.parentUrn,
         props: resource.inputs,
-    })), policyConfig);
+        dependencies: resource.dependencies,
+        propertyDependencies: resource.propertyDependencies,
+    })), options.policyConfig ?? {});
     return {
         resources: run.resources,
         report: {
@@ -42,13 +55,14 @@ export async function synthesize(stack: string, configFile: string, policyConfig
     };
 }
 
-function readPolicyConfig(file: string | undefined): OfflinePackConfig {
-    if (file === undefined) return {};
-    try {
-        return JSON.parse(fs.readFileSync(file, "utf8")) as OfflinePackConfig;
-    } catch (error) {
-        throw new Error(`--policy-config ${file}: ${(error as Error).message}`);
-    }
+/** The synth's verdict, shared by the CLI and the tests: 1 on any mandatory violation (remediate counts as mandatory). */
+export function exitCodeOf(violations: readonly OfflineViolation[]): 0 | 1 {
+    return violations.some((violation) => violation.level === "mandatory") ? 1 : 0;
+}
+
+/** The errors the synth reports as a message and exit 1, without a stack trace: they already name key, value and what is allowed. */
+export function isConfigError(error: unknown): error is StackConfigError | PackConfigError {
+    return error instanceof StackConfigError || error instanceof PackConfigError;
 }
 
 async function main(): Promise<number> {
@@ -58,6 +72,7 @@ async function main(): Promise<number> {
             "config-file": { type: "string" },
             "json-out": { type: "string" },
             "policy-config": { type: "string" },
+            preview: { type: "boolean", default: false },
         },
     });
     if (values.stack === undefined) {
@@ -66,10 +81,12 @@ async function main(): Promise<number> {
     }
     const started = process.hrtime.bigint();
     const configFile = path.resolve(values["config-file"] ?? stackFilePath(values.stack));
-    const { resources, report } = await synthesize(values.stack, configFile, readPolicyConfig(values["policy-config"]));
+    const packConfig = values["policy-config"] === undefined ? undefined : loadPackConfig(ALL_POLICIES, values["policy-config"]);
+    for (const name of packConfig?.unknownPolicies ?? []) console.error(`warning: --policy-config names "${name}", which is not a policy in this pack`);
+    const { resources, report } = await synthesize(values.stack, configFile, { policyConfig: packConfig?.config, preview: values.preview });
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
-    console.log(`Stack ${values.stack} (${path.relative(process.cwd(), configFile) || configFile}): ${resources.length} resources\n`);
+    console.log(`Stack ${values.stack} (${path.relative(process.cwd(), configFile) || configFile}): ${resources.length} resources${values.preview ? " (preview: computed outputs unknown)" : ""}\n`);
     console.log(formatPlan(resources));
     const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
     const advisory = report.violations.filter((violation) => violation.level !== "mandatory");
@@ -82,13 +99,12 @@ async function main(): Promise<number> {
         console.log(`\nWrote ${values["json-out"]}`);
     }
     console.log(`\nSynthesized in ${elapsedMs.toFixed(0)} ms.`);
-    return mandatory.length > 0 ? 1 : 0;
+    return exitCodeOf(report.violations);
 }
 
 if (require.main === module) {
     main().then((code) => process.exit(code), (error: unknown) => {
-        // Config errors already name the key, the value and what is allowed: print just that.
-        console.error(error instanceof StackConfigError ? error.message : `synth failed: ${(error as Error).message ?? error}`);
+        console.error(isConfigError(error) ? error.message : `synth failed: ${(error as Error).message ?? error}`);
         process.exit(1);
     });
 }
