@@ -1,5 +1,10 @@
 import type { Guardrail } from "../lib/guardrail";
 import { prodCloudRunNotPublic } from "./cloudrun";
+import { ecrImmutableTags, ecrScanOnPush } from "./ecr";
+import { gcpNoPrimitiveRoles } from "./gcp-primitive-roles";
+import { iamLeastPrivilege } from "./iam-least-privilege";
+import { imagesPinnedByDigest } from "./images-pinned";
+import { sageMakerNetworkIsolation } from "./sagemaker-network-isolation";
 import { apiRoutesRequireAuth, apiRoutesRequireAuthOutsideProd, lambdaPermissionScoped } from "./lambda";
 
 // Access: who may call an endpoint, and what our roles may do.
@@ -9,4 +14,10 @@ export const accessPolicies: Guardrail[] = [
     apiRoutesRequireAuthOutsideProd,
     lambdaPermissionScoped,
     prodCloudRunNotPublic,
+    sageMakerNetworkIsolation,
+    ecrScanOnPush,
+    ecrImmutableTags,
+    iamLeastPrivilege,
+    gcpNoPrimitiveRoles,
+    imagesPinnedByDigest,
 ];

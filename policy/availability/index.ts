@@ -1,5 +1,7 @@
 import type { Guardrail } from "../lib/guardrail";
 import { prodCloudRunMinInstances } from "./cloudrun";
+import { prodBlueGreenAutoRollback } from "./blue-green";
+import { prodStackMinServingInstances } from "./stack-min-instances";
 import { prodLambdaProvisionedConcurrency } from "./lambda";
 import { prodSageMakerMinInstances } from "./sagemaker";
 
@@ -9,4 +11,6 @@ export const availabilityPolicies: Guardrail[] = [
     prodSageMakerMinInstances,
     prodLambdaProvisionedConcurrency,
     prodCloudRunMinInstances,
+    prodStackMinServingInstances,
+    prodBlueGreenAutoRollback,
 ];

@@ -1,4 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
+import { prodSageMakerDataCapture } from "./sagemaker-data-capture";
 import { apiStageAccessLogging, lambdaXrayActive } from "./lambda";
 import { logGroupRetention } from "./log-retention";
 
@@ -8,4 +9,5 @@ export const loggingPolicies: Guardrail[] = [
     apiStageAccessLogging,
     logGroupRetention,
     lambdaXrayActive,
+    prodSageMakerDataCapture,
 ];
