@@ -2,5 +2,6 @@
 export * from "./args";
 export * from "./aws";
 export * from "./gcp";
+export * from "./azure";
 export * from "./config";
 export { EndpointArgsError, REQUIRED_TAG_KEYS, requiredTags, ResolvedSettings } from "./settings";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { azuremlTargetSchema, deployAzureMl } from "./azureml";
 import { cloudrunTargetSchema, deployCloudRun } from "./cloudrun";
 import type { StackContext, TargetOutputs } from "./context";
 import { deployLambda, lambdaTargetSchema } from "./lambda";
@@ -23,6 +24,7 @@ export const TARGETS: Readonly<Record<string, TargetBinding>> = {
     sagemaker: bind({ cloud: "aws", schema: sagemakerTargetSchema, deploy: deploySageMaker }),
     lambda: bind({ cloud: "aws", schema: lambdaTargetSchema, deploy: deployLambda }),
     cloudrun: bind({ cloud: "gcp", schema: cloudrunTargetSchema, deploy: deployCloudRun }),
+    azureml: bind({ cloud: "azure", schema: azuremlTargetSchema, deploy: deployAzureMl }),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);

@@ -13,6 +13,8 @@ const KEY_SETTINGS = new Set([
     "memorySize", "timeout", "architectures", "reservedConcurrentExecutions", "provisionedConcurrentExecutions",
     "additionalVersionWeights", "routeKey", "authorizationType", "throttlingRateLimit", "scheduleExpression",
     "minInstanceCount", "maxInstanceCount", "maxInstanceRequestConcurrency", "limits", "ingress", "traffics", "member",
+    "authMode", "capacity", "traffic", "maxConcurrentRequestsPerInstance", "requestTimeout", "adminUserEnabled", "publicNetworkAccess",
+    "allowBlobPublicAccess", "minimumTlsVersion", "enablePurgeProtection",
 ]);
 const MAX_DEPTH = 4;
 

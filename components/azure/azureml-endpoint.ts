@@ -1,0 +1,357 @@
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as machinelearningservices from "@pulumi/azure-native/machinelearningservices";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as storage from "@pulumi/azure-native/storage";
+import * as pulumi from "@pulumi/pulumi";
+import type { AuthMode, InferenceEndpointArgs } from "../args";
+import { readLocalModel } from "../model-artifact";
+import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
+import { AcrImage } from "./acr-image";
+import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
+import { managedOnlineSku, unofferedSkuMessage } from "./instance-types";
+import { isoDuration } from "./iso-duration";
+import { AzureMlWorkspace, PublicNetworkAccess } from "./workspace";
+
+export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
+    /** An existing resource group to build in. Default: a new one. */
+    readonly resourceGroupName?: pulumi.Input<string>;
+    /** The Azure region. Default: the resource group's (a new group takes the `azure-native:location` config). */
+    readonly location?: pulumi.Input<string>;
+    /** The online endpoint's name: 3–32 letters, digits and dashes, unique in the region. Default: `<model name>-<stage>`. */
+    readonly endpointName?: string;
+    /**
+     * Instances each deployment starts with (its `sku.capacity`, the autoscale default). Must lie within
+     * `scaling`. Default: `scaling.minInstances`.
+     */
+    readonly instanceCount?: number;
+    /** Public network access to the workspace (CKV_AZURE_144). Default: `Enabled`. */
+    readonly workspacePublicNetworkAccess?: PublicNetworkAccess;
+    /** Public ingress to the scoring URI; callers still need a key or an Entra ID token. Default: `Enabled`. */
+    readonly endpointPublicNetworkAccess?: PublicNetworkAccess;
+    /** Seconds a scoring request may take. Default: 5 (Azure's default); at most 180. */
+    readonly requestTimeoutSeconds?: number;
+    /**
+     * Requests one instance serves at once before Azure answers 429. Azure's default of 1 suits a
+     * single-threaded Python scorer; our server is event-driven and serves many requests concurrently on
+     * one process (thousands a second on 2 cores), so 1 would turn every burst into 429s. Default: 32.
+     */
+    readonly maxConcurrentRequestsPerInstance?: number;
+    /**
+     * The deployment serving the released model. During a blue/green or canary rollout the other colour
+     * serves `model` with `rollout.canaryPercent` of the traffic; promote by making it the live one.
+     * Default: `blue`.
+     */
+    readonly liveDeployment?: DeploymentColor;
+    /**
+     * The model version the live deployment serves while the candidate serves `model.version`; it must
+     * already be registered in the workspace (earlier versions are kept when the model changes).
+     * Default: `model.version`.
+     */
+    readonly liveModelVersion?: string;
+    /** Export the endpoint's primary key as a secret output (`auth: key` only). Default: false — fetch it with `az ml online-endpoint get-credentials`. */
+    readonly exposeKeys?: boolean;
+    /** The container registry's tier. Default: `Basic`. */
+    readonly registrySku?: "Basic" | "Standard" | "Premium";
+    /** Days the Log Analytics workspace keeps logs and telemetry. Default: 30. */
+    readonly logRetentionDays?: number;
+}
+
+/** CPU utilisation (%) each instance should run at; autoscale adds an instance above it and removes one below half of it. */
+const DEFAULT_TARGET_CPU_PERCENT = 70;
+const DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
+const SERVING_PORT = 8080;
+/** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
+export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
+/** Azure autoscale cooldowns run from one minute to one week. */
+const COOLDOWN_BOUNDS_SECONDS = [60, 7 * 24 * 3600] as const;
+
+/** `trafficSplit`, its range error reported as this component's. */
+function planTraffic(component: string, rollout: ResolvedSettings["rollout"], live: DeploymentColor): TrafficPlan {
+    try {
+        return trafficSplit(rollout.strategy, rollout.canaryPercent, live);
+    } catch (error) {
+        throw new EndpointArgsError(`${component}: ${(error as Error).message}`);
+    }
+}
+
+/**
+ * An Azure ML managed online endpoint serving an ONNX model with the `app/` server: a workspace (storage,
+ * Key Vault, Application Insights, registry), the model uploaded and registered, the image pushed by
+ * digest and registered as an environment with our routes, the endpoint (key or Entra ID auth), one
+ * deployment — or blue and green during a rollout — with probes and request limits, the traffic map,
+ * and CPU autoscale per deployment.
+ */
+export class AzureMlEndpoint extends pulumi.ComponentResource {
+    /** The URI to POST scoring requests to. */
+    public readonly scoringUri: pulumi.Output<string>;
+    /** The online endpoint's name. */
+    public readonly endpointName: pulumi.Output<string>;
+    /** The live deployment's name (`blue` or `green`). */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** The Azure ML workspace's name. */
+    public readonly workspaceName: pulumi.Output<string>;
+    /** The resource group everything lives in. */
+    public readonly resourceGroupName: pulumi.Output<string>;
+    /** The endpoint's auth mode in our vocabulary: `key` or `iam` (Entra ID tokens). */
+    public readonly authMode: AuthMode;
+    /** Deployment name → percent of traffic. */
+    public readonly traffic: Readonly<Record<string, number>>;
+    /** The serving image, pinned by digest. */
+    public readonly imageUri: pulumi.Output<string>;
+    /** The endpoint's primary key, as a secret; only with `exposeKeys` and `auth: key`. */
+    public readonly primaryKey?: pulumi.Output<string>;
+    /** The settings this endpoint was built with, defaults applied. */
+    public readonly settings: ResolvedSettings;
+
+    constructor(name: string, args: AzureMlEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ml-endpoints:azure:AzureMlEndpoint", name, {}, opts);
+        const component = `AzureMlEndpoint "${name}"`;
+        const fail = (message: string): never => {
+            throw new EndpointArgsError(`${component}: ${message}`);
+        };
+        if (args.auth === "none" || args.auth === "jwt") {
+            fail(`auth "${args.auth}" is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam`);
+        }
+        const settings = resolveSettings(component, args, {
+            targetLoadPerInstance: DEFAULT_TARGET_CPU_PERCENT,
+            auth: "key",
+            supportedAuth: ["key", "iam"],
+        });
+        this.settings = settings;
+        const { tags, scaling, rollout } = settings;
+        this.authMode = settings.auth;
+        const azureAuthMode = AZURE_AUTH_MODES[settings.auth]!;
+
+        const instanceCount = args.instanceCount ?? scaling.minInstances;
+        if (scaling.minInstances < 1) fail(`scaling.minInstances ${scaling.minInstances} must be ≥ 1: managed online deployments do not scale to zero`);
+        if (!Number.isInteger(instanceCount) || instanceCount < scaling.minInstances || instanceCount > scaling.maxInstances) {
+            fail(`instanceCount ${instanceCount} is outside the autoscale bounds ${scaling.minInstances}–${scaling.maxInstances} (scaling.minInstances–maxInstances)`);
+        }
+        if (typeof args.instanceType === "string" && managedOnlineSku(args.instanceType) === undefined) fail(unofferedSkuMessage(args.instanceType));
+        if (scaling.targetLoadPerInstance <= 0 || scaling.targetLoadPerInstance >= 100) {
+            fail(`scaling.targetLoadPerInstance ${scaling.targetLoadPerInstance} is a CPU percentage on Azure ML and must lie between 1 and 99`);
+        }
+        for (const key of ["scaleOutCooldownSeconds", "scaleInCooldownSeconds"] as const) {
+            const seconds = scaling[key];
+            if (seconds < COOLDOWN_BOUNDS_SECONDS[0] || seconds > COOLDOWN_BOUNDS_SECONDS[1]) {
+                fail(`scaling.${key} ${seconds} is outside Azure autoscale's cooldown range, ${COOLDOWN_BOUNDS_SECONDS[0]} s (1 minute) to ${COOLDOWN_BOUNDS_SECONDS[1]} s (1 week)`);
+            }
+        }
+        const requestTimeoutSeconds = args.requestTimeoutSeconds ?? 5;
+        if (!Number.isInteger(requestTimeoutSeconds) || requestTimeoutSeconds < 1 || requestTimeoutSeconds > 180) {
+            fail(`requestTimeoutSeconds ${requestTimeoutSeconds} must be a whole number from 1 to 180`);
+        }
+        const maxConcurrent = args.maxConcurrentRequestsPerInstance ?? 32;
+        if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) fail(`maxConcurrentRequestsPerInstance ${maxConcurrent} must be a whole number ≥ 1`);
+        const endpointName = args.endpointName ?? nameSlug(`${args.model.name}-${args.stage}`, 32).replace(/^[^a-z]+/, "");
+        if (!/^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/.test(endpointName)) {
+            fail(`endpointName "${endpointName}" must be 3–32 letters, digits and dashes, starting with a letter and not ending with a dash`);
+        }
+        const artifactUri = args.model.artifactUri;
+        if (typeof artifactUri === "string" && !artifactUri.startsWith("azureml://")) {
+            fail(`model.artifactUri "${artifactUri}" must be an Azure ML datastore path (azureml://…/datastores/<name>/paths/<path>)`);
+        }
+        const plan = planTraffic(component, rollout, args.liveDeployment ?? "blue");
+        this.traffic = plan.traffic;
+
+        const workspace = new AzureMlWorkspace(`${name}-ws`, {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            publicNetworkAccess: args.workspacePublicNetworkAccess,
+            purgeProtection: args.stage === "prod",
+            registrySku: args.registrySku,
+            logRetentionDays: args.logRetentionDays,
+            tags,
+        }, { parent: this });
+        const inWorkspace = { resourceGroupName: workspace.resourceGroupName, workspaceName: workspace.workspaceName };
+        const located = { ...inWorkspace, location: workspace.location, tags };
+
+        // The model: its files uploaded to the workspace's storage, registered behind a datastore.
+        const modelUri = args.model.path !== undefined
+            ? this.uploadModel(name, args.model.path, component, workspace, args.model)
+            : pulumi.output(artifactUri as pulumi.Input<string>);
+        const modelContainer = new machinelearningservices.ModelContainer(`${name}-model`, {
+            ...inWorkspace,
+            name: args.model.name,
+            properties: { description: `ml-endpoints: ${args.model.name}`, tags },
+        }, { parent: this });
+        // Versions are immutable and kept when the model moves on, so a live deployment can keep serving one.
+        const modelVersion = new machinelearningservices.ModelVersion(`${name}-model-${nameSlug(args.model.version, 40)}`, {
+            ...inWorkspace,
+            name: modelContainer.name,
+            version: args.model.version,
+            properties: { modelType: "custom_model", modelUri, description: `ml-endpoints: ${args.model.name} ${args.model.version}`, tags },
+        }, { parent: this, retainOnDelete: true });
+
+        // The environment: our image by digest, with the routes our server answers.
+        this.imageUri = args.image?.uri !== undefined
+            ? pulumi.output(args.image.uri)
+            : new AcrImage(`${name}-image`, {
+                loginServer: workspace.registry.loginServer,
+                context: args.image?.context,
+                dockerfile: args.image?.dockerfile,
+                platform: args.image?.platform,
+            }, { parent: this }).imageUri;
+        const environmentContainer = new machinelearningservices.EnvironmentContainer(`${name}-environment`, {
+            ...inWorkspace,
+            name: `${nameSlug(args.model.name, 200)}-serving`,
+            properties: { description: "ml-endpoints: the app/ inference server (node + onnxruntime-node)", tags },
+        }, { parent: this });
+        const route = (routePath: string) => ({ path: routePath, port: SERVING_PORT });
+        const environmentVersion = new machinelearningservices.EnvironmentVersion(`${name}-environment-version`, {
+            ...inWorkspace,
+            name: environmentContainer.name,
+            // One version per image: the digest's hash names it, so a new image registers a new version.
+            version: this.imageUri.apply((uri) => createHash("sha256").update(uri).digest("hex").slice(0, 16)),
+            properties: {
+                image: this.imageUri,
+                osType: "Linux",
+                inferenceConfig: { livenessRoute: route("/health/live"), readinessRoute: route("/health/ready"), scoringRoute: route("/score") },
+                tags,
+            },
+        }, { parent: this, retainOnDelete: true });
+
+        const endpointPublicNetworkAccess = args.endpointPublicNetworkAccess ?? "Enabled";
+        const endpoint = new machinelearningservices.OnlineEndpoint(`${name}-endpoint`, {
+            ...located,
+            endpointName,
+            identity: { type: "SystemAssigned" },
+            properties: {
+                authMode: azureAuthMode,
+                publicNetworkAccess: endpointPublicNetworkAccess,
+                description: `ml-endpoints: ${args.model.name} (${args.stage})`,
+            },
+        }, { parent: this });
+
+        const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version
+            ? modelVersion.id
+            : pulumi.interpolate`${workspace.workspace.id}/models/${args.model.name}/versions/${args.liveModelVersion}`;
+        const autoscaled = scaling.maxInstances > scaling.minInstances;
+        const deployments = [plan.live, ...(plan.candidate ? [plan.candidate] : [])].map((color) => {
+            const deployment = new machinelearningservices.OnlineDeployment(`${name}-${color}`, {
+                ...located,
+                endpointName: endpoint.name,
+                deploymentName: color,
+                sku: { name: "Default", capacity: instanceCount },
+                properties: {
+                    endpointComputeType: "Managed",
+                    instanceType: args.instanceType ?? DEFAULT_INSTANCE_TYPE,
+                    model: color === plan.live ? liveModelId : modelVersion.id,
+                    environmentId: environmentVersion.id,
+                    environmentVariables: pulumi.output(args.environment).apply((environment) => ({
+                        MODEL_NAME: args.model.name,
+                        MODEL_VERSION: color === plan.live ? (args.liveModelVersion ?? args.model.version) : args.model.version,
+                        ...environment,
+                    })),
+                    appInsightsEnabled: true,
+                    scaleSettings: { scaleType: "Default" },
+                    livenessProbe: { initialDelay: "PT10S", period: "PT10S", timeout: "PT2S", failureThreshold: 3, successThreshold: 1 },
+                    readinessProbe: { initialDelay: "PT5S", period: "PT5S", timeout: "PT2S", failureThreshold: 3, successThreshold: 1 },
+                    requestSettings: {
+                        requestTimeout: isoDuration(requestTimeoutSeconds),
+                        maxConcurrentRequestsPerInstance: maxConcurrent,
+                    },
+                },
+            // Autoscale owns the running capacity once it is on; Pulumi sets the starting point.
+            }, { parent: this, ignoreChanges: autoscaled ? ["sku.capacity"] : [] });
+            if (autoscaled) this.autoscale(`${name}-${color}-autoscale`, deployment, instanceCount, settings, located);
+            return deployment;
+        });
+
+        new EndpointTraffic(`${name}-traffic`, {
+            endpointId: endpoint.id,
+            traffic: plan.traffic,
+            endpointRevision: JSON.stringify({ authMode: azureAuthMode, publicNetworkAccess: endpointPublicNetworkAccess, tags }),
+        }, { parent: this, dependsOn: deployments });
+
+        this.scoringUri = endpoint.properties.scoringUri;
+        this.endpointName = endpoint.name;
+        this.deploymentName = pulumi.output(plan.live);
+        this.workspaceName = workspace.workspaceName;
+        this.resourceGroupName = workspace.resourceGroupName;
+        if (args.exposeKeys) {
+            if (settings.auth !== "key") fail(`exposeKeys needs auth "key"; auth "${settings.auth}" uses Entra ID tokens, which have no endpoint keys`);
+            const keys = machinelearningservices.listOnlineEndpointKeysOutput({ ...inWorkspace, endpointName: endpoint.name }, { parent: this });
+            this.primaryKey = pulumi.secret(keys.apply((found) => found.primaryKey ?? ""));
+        }
+        this.registerOutputs({
+            scoringUri: this.scoringUri,
+            endpointName: this.endpointName,
+            deploymentName: this.deploymentName,
+            workspaceName: this.workspaceName,
+            authMode: this.authMode,
+        });
+    }
+
+    /** Uploads the model directory's files under one prefix of a private container and returns its datastore URI. */
+    private uploadModel(name: string, modelPath: string, component: string, workspace: AzureMlWorkspace, model: { name: string; version: string }): pulumi.Output<string> {
+        const local = readLocalModel(component, modelPath);
+        const account = { resourceGroupName: workspace.resourceGroupName, accountName: workspace.storageAccount.name };
+        const container = new storage.BlobContainer(`${name}-models`, { ...account, containerName: "models", publicAccess: "None" }, { parent: this });
+        const prefix = `${nameSlug(model.name, 100)}/${nameSlug(model.version, 64)}`;
+        const blobs = local.files.map((file) => new storage.Blob(`${name}-model-${nameSlug(file, 60)}`, {
+            ...account,
+            containerName: container.name,
+            blobName: `${prefix}/${file}`,
+            source: new pulumi.asset.FileAsset(path.join(local.dir, file)),
+            contentType: "application/octet-stream",
+            metadata: { contentHash: local.contentHash },
+        }, { parent: this }));
+        // Identity-based access: the endpoint's identity reads the workspace's storage; no keys in the datastore.
+        const datastore = new machinelearningservices.Datastore(`${name}-models-datastore`, {
+            resourceGroupName: workspace.resourceGroupName,
+            workspaceName: workspace.workspaceName,
+            name: "ml_endpoints_models",
+            properties: {
+                datastoreType: "AzureBlob",
+                accountName: workspace.storageAccount.name,
+                containerName: container.name,
+                credentials: { credentialsType: "None" },
+                description: "ml-endpoints: uploaded model artifacts",
+            },
+        }, { parent: this, dependsOn: blobs });
+        const client = authorization.getClientConfigOutput({ parent: this });
+        return pulumi.interpolate`azureml://subscriptions/${client.subscriptionId}/resourcegroups/${workspace.resourceGroupName}/workspaces/${workspace.workspaceName}/datastores/${datastore.name}/paths/${prefix}/`;
+    }
+
+    /** CPU autoscale for one deployment: out above the target, in below half of it, each with its cooldown. */
+    private autoscale(
+        resourceName: string,
+        deployment: machinelearningservices.OnlineDeployment,
+        instanceCount: number,
+        settings: ResolvedSettings,
+        located: { resourceGroupName: pulumi.Input<string>; location: pulumi.Input<string>; tags: Record<string, string> },
+    ): monitor.AutoscaleSetting {
+        const { scaling } = settings;
+        const cpuRule = (operator: "GreaterThan" | "LessThan", threshold: number, direction: "Increase" | "Decrease", cooldownSeconds: number) => ({
+            metricTrigger: {
+                metricName: "CpuUtilizationPercentage",
+                metricResourceUri: deployment.id,
+                timeGrain: "PT1M",
+                timeWindow: "PT5M",
+                statistic: "Average" as const,
+                timeAggregation: "Average" as const,
+                operator,
+                threshold,
+            },
+            scaleAction: { direction, type: "ChangeCount" as const, value: "1", cooldown: isoDuration(cooldownSeconds) },
+        });
+        return new monitor.AutoscaleSetting(resourceName, {
+            resourceGroupName: located.resourceGroupName,
+            location: located.location,
+            tags: located.tags,
+            targetResourceUri: deployment.id,
+            enabled: true,
+            profiles: [{
+                name: "cpu",
+                capacity: { minimum: String(scaling.minInstances), maximum: String(scaling.maxInstances), default: String(instanceCount) },
+                rules: [
+                    cpuRule("GreaterThan", scaling.targetLoadPerInstance, "Increase", scaling.scaleOutCooldownSeconds),
+                    cpuRule("LessThan", Math.max(1, Math.round(scaling.targetLoadPerInstance / 2)), "Decrease", scaling.scaleInCooldownSeconds),
+                ],
+            }],
+        }, { parent: this });
+    }
+}
