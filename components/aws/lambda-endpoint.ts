@@ -6,6 +6,7 @@ import type { AuthMode, ImageArgs, InferenceEndpointArgs, ModelArgs } from "../a
 import { readLocalModel } from "../model-artifact";
 import { DEFAULT_IMAGE_CONTEXT, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
+import { targetTrackingScaling } from "./autoscaling";
 import { servingImage } from "./ecr-image";
 import { awsLogGroupArn, roleForService, writeLogsStatement } from "./iam";
 
@@ -289,26 +290,16 @@ export class LambdaEndpoint extends pulumi.ComponentResource {
                 provisionedConcurrentExecutions: provisioned,
             }, { parent: this });
             if (scaling.maxInstances > provisioned) {
-                const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+                targetTrackingScaling(name, {
                     serviceNamespace: "lambda",
                     resourceId: pulumi.interpolate`function:${fn.name}:${alias.name}`,
                     scalableDimension: "lambda:function:ProvisionedConcurrency",
+                    predefinedMetricType: "LambdaProvisionedConcurrencyUtilization",
                     minCapacity: provisioned,
                     maxCapacity: scaling.maxInstances,
+                    scaling,
                     tags,
-                }, { parent: this, dependsOn: [provisionedConfig] });
-                new aws.appautoscaling.Policy(`${name}-scaling-policy`, {
-                    policyType: "TargetTrackingScaling",
-                    serviceNamespace: scalingTarget.serviceNamespace,
-                    resourceId: scalingTarget.resourceId,
-                    scalableDimension: scalingTarget.scalableDimension,
-                    targetTrackingScalingPolicyConfiguration: {
-                        predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
-                        targetValue: scaling.targetLoadPerInstance,
-                        scaleInCooldown: scaling.scaleInCooldownSeconds,
-                        scaleOutCooldown: scaling.scaleOutCooldownSeconds,
-                    },
-                }, { parent: this });
+                }, this, [provisionedConfig]);
             }
         }
 

@@ -4,6 +4,7 @@ import type { InferenceEndpointArgs } from "../args";
 import { packModelTarball, readLocalModel } from "../model-artifact";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
+import { targetTrackingScaling } from "./autoscaling";
 import { servingImage } from "./ecr-image";
 import { awsLogGroupArn, roleForService, writeLogsStatement } from "./iam";
 
@@ -255,27 +256,17 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [logGroup] });
 
         if (!serverless) {
-            const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+            targetTrackingScaling(name, {
                 serviceNamespace: "sagemaker",
                 resourceId: pulumi.interpolate`endpoint/${endpoint.name}/variant/${VARIANT_NAME}`,
                 scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+                // Invocations per instance per minute: the metric SageMaker recommends, not CPU.
+                predefinedMetricType: "SageMakerVariantInvocationsPerInstance",
                 minCapacity: scaling.minInstances,
                 maxCapacity: scaling.maxInstances,
+                scaling,
                 tags,
-            }, { parent: this });
-            new aws.appautoscaling.Policy(`${name}-scaling-policy`, {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: scalingTarget.serviceNamespace,
-                resourceId: scalingTarget.resourceId,
-                scalableDimension: scalingTarget.scalableDimension,
-                targetTrackingScalingPolicyConfiguration: {
-                    // Invocations per instance per minute: the metric SageMaker recommends, not CPU.
-                    predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
-                    targetValue: scaling.targetLoadPerInstance,
-                    scaleInCooldown: scaling.scaleInCooldownSeconds,
-                    scaleOutCooldown: scaling.scaleOutCooldownSeconds,
-                },
-            }, { parent: this });
+            }, this);
         }
 
         this.endpointName = endpoint.name;
