@@ -1,4 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
+import { acrAdminUserDisabled, azureMlEndpointAuth, prodAzureMlWorkspacePrivate } from "./azureml";
 import { prodCloudRunNotPublic } from "./cloudrun";
 import { ecrImmutableTags, ecrScanOnPush } from "./ecr";
 import { gcpNoPrimitiveRoles } from "./gcp-primitive-roles";
@@ -20,4 +21,7 @@ export const accessPolicies: Guardrail[] = [
     iamLeastPrivilege,
     gcpNoPrimitiveRoles,
     imagesPinnedByDigest,
+    azureMlEndpointAuth,
+    acrAdminUserDisabled,
+    prodAzureMlWorkspacePrivate,
 ];

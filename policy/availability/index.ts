@@ -1,4 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
+import { prodAzureMlMinInstances } from "./azureml";
 import { prodCloudRunMinInstances } from "./cloudrun";
 import { prodBlueGreenAutoRollback } from "./blue-green";
 import { prodStackMinServingInstances } from "./stack-min-instances";
@@ -11,6 +12,7 @@ export const availabilityPolicies: Guardrail[] = [
     prodSageMakerMinInstances,
     prodLambdaProvisionedConcurrency,
     prodCloudRunMinInstances,
+    prodAzureMlMinInstances,
     prodStackMinServingInstances,
     prodBlueGreenAutoRollback,
 ];

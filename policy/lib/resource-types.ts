@@ -36,6 +36,12 @@ export const GCP = {
 } as const;
 
 export const AZURE = {
+    // Azure ML managed online endpoints and their workspace.
+    onlineEndpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+    onlineDeployment: "azure-native:machinelearningservices:OnlineDeployment",
+    mlWorkspace: "azure-native:machinelearningservices:Workspace",
+    containerRegistry: "azure-native:containerregistry:Registry",
+    autoscaleSetting: "azure-native:monitor:AutoscaleSetting",
 } as const;
 
 /**
