@@ -3,7 +3,7 @@ import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
-import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs } from "../args";
+import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
@@ -109,6 +109,11 @@ function formatGiB(gib: number): string {
 export function concurrencyProblem(concurrency: number): string | undefined {
     if (Number.isInteger(concurrency) && concurrency >= CONCURRENCY_RANGE.min && concurrency <= CONCURRENCY_RANGE.max) return undefined;
     return `concurrency ${concurrency} must be a whole number of requests per instance from ${CONCURRENCY_RANGE.min} to ${CONCURRENCY_RANGE.max}`;
+}
+
+/** Anonymous access (`allUsers` may invoke) is for non-prod stages that ask for it; `undefined` when allowed. */
+export function publicAccessProblem(stage: Stage, auth: AuthMode | undefined): string | undefined {
+    return stage === "prod" && auth === "none" ? `auth "none" (allUsers may invoke) is refused in prod; use auth "iam" with invokers` : undefined;
 }
 
 function reservedEnvProblem(keys: readonly string[]): string | undefined {
@@ -270,7 +275,8 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
 
         const problems = cloudRunArgsProblems(args);
         if (problems.length > 0) fail(problems.map((problem) => `${problem.path.join(".")}: ${problem.message}`).join("; "));
-        if (settings.auth === "none" && prod) fail(`auth "none" (allUsers may invoke) is refused in prod; use auth "iam" with invokers`);
+        const publicAccess = publicAccessProblem(args.stage, settings.auth);
+        if (publicAccess) fail(publicAccess);
         const concurrency = scaling.targetLoadPerInstance;
         const cpu = args.cpu ?? DEFAULT_CPU;
         const memory = args.memory ?? DEFAULT_MEMORY;

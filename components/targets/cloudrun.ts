@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { targetFields } from "../config/schema";
-import { CLOUD_RUN_CPUS, CLOUD_RUN_INGRESS, cloudRunArgsProblems, CloudRunEndpoint } from "../gcp/cloudrun-endpoint";
+import { CLOUD_RUN_CPUS, CLOUD_RUN_INGRESS, cloudRunArgsProblems, CloudRunEndpoint, publicAccessProblem } from "../gcp/cloudrun-endpoint";
 import { EndpointArgsError } from "../settings";
 import type { StackContext, TargetOutputs } from "./context";
 
@@ -43,6 +43,9 @@ export function gcpRegionFor(target: string, configured: string | undefined): st
 }
 
 export function deployCloudRun(name: string, target: CloudRunTargetConfig, stack: StackContext): TargetOutputs {
+    // The one rule the schema cannot check (it needs the stage), reported with its config key.
+    const publicAccess = publicAccessProblem(stack.stage, target.auth);
+    if (publicAccess) throw new EndpointArgsError(`ml-endpoints:targets.${name}.auth: ${publicAccess}`);
     const { region, project, instanceType: _unused, ...settings } = target;
     const location = gcpRegionFor(name, region);
     const endpoint = new CloudRunEndpoint(name, {
