@@ -23,7 +23,8 @@ describe("the program, per stack", () => {
         it("deploys a 2–10 instance ml.m5.xlarge SageMaker endpoint with autoscaling", () => {
             const config = single(run.resources, "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
             expect(input(config, "productionVariants", 0)).to.include({ instanceType: "ml.m5.xlarge", initialInstanceCount: 2 });
-            expect(single(run.resources, "aws:appautoscaling/target:Target").inputs).to.include({ minCapacity: 2, maxCapacity: 10 });
+            const scalingTarget = single(run.resources.filter((resource) => resource.parent === "sagemaker"), "aws:appautoscaling/target:Target");
+            expect(scalingTarget.inputs).to.include({ minCapacity: 2, maxCapacity: 10 });
         });
 
         it("exports the endpoint's details as stack outputs", () => {
