@@ -1,0 +1,215 @@
+import { expect } from "chai";
+import { AzureMlEndpoint, AzureMlEndpointArgs } from "../../components/azure/azureml-endpoint";
+import { trafficSplit } from "../../components/azure/endpoint-traffic";
+import { ROLLOUT_STRATEGIES } from "../../components/args";
+import type { RecordedResource } from "../harness/recorder";
+import { input, ofType, single } from "../harness/query";
+import { recordResources, resolve } from "../harness/run-program";
+
+const MODEL = { name: "churn-classifier", version: "2.0.0", path: "app/model" };
+const IMAGE_URI = "mlacr.azurecr.io/serving@sha256:" + "a".repeat(64);
+const PROD_ARGS: AzureMlEndpointArgs = {
+    stage: "prod",
+    model: MODEL,
+    image: { uri: IMAGE_URI },
+    instanceType: "Standard_DS3_v2",
+    instanceCount: 3,
+    scaling: { minInstances: 3, maxInstances: 10, targetLoadPerInstance: 70, scaleOutCooldownSeconds: 300, scaleInCooldownSeconds: 600 },
+    auth: "iam",
+};
+
+const T = {
+    deployment: "azure-native:machinelearningservices:OnlineDeployment",
+    endpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+    autoscale: "azure-native:monitor:AutoscaleSetting",
+    traffic: "pulumi-nodejs:dynamic/ml-endpoints:EndpointTraffic",
+    modelVersion: "azure-native:machinelearningservices:ModelVersion",
+    environmentVersion: "azure-native:machinelearningservices:EnvironmentVersion",
+};
+
+async function build(args: AzureMlEndpointArgs) {
+    const { resources, result } = await recordResources("test", () => new AzureMlEndpoint("azureml", args));
+    return { resources, endpoint: result as unknown as AzureMlEndpoint };
+}
+
+const sum = (traffic: Record<string, number>) => Object.values(traffic).reduce((total, share) => total + share, 0);
+const deploymentNamed = (resources: RecordedResource[], name: string) => ofType(resources, T.deployment).find((found) => found.inputs["deploymentName"] === name)!;
+
+describe("AzureMlEndpoint", () => {
+    describe("prod, all at once", () => {
+        let resources: RecordedResource[];
+        let endpoint: AzureMlEndpoint;
+        before(async () => { ({ resources, endpoint } = await build(PROD_ARGS)); });
+
+        it("sends all traffic to the one deployment, through a traffic resource that waits for it", () => {
+            const traffic = single(resources, T.traffic);
+            expect(traffic.inputs["traffic"]).to.deep.equal({ blue: 100 });
+            const deployment = single(resources, T.deployment);
+            expect(traffic.dependencies).to.include(deployment.urn);
+            expect(String(traffic.inputs["endpointId"])).to.match(/\/onlineEndpoints\/churn-classifier-prod$/);
+        });
+
+        it("runs a Managed deployment of 3 Standard_DS3_v2 instances with probes, a request timeout and concurrency above Azure's 1", () => {
+            const deployment = single(resources, T.deployment);
+            expect(input(deployment, "sku")).to.deep.equal({ name: "Default", capacity: 3 });
+            expect(input(deployment, "properties")).to.include({ endpointComputeType: "Managed", instanceType: "Standard_DS3_v2", appInsightsEnabled: true });
+            expect(input(deployment, "properties", "requestSettings")).to.deep.equal({ requestTimeout: "PT5S", maxConcurrentRequestsPerInstance: 32 });
+            expect(input(deployment, "properties", "livenessProbe")).to.include({ period: "PT10S", timeout: "PT2S", failureThreshold: 3 });
+            expect(input(deployment, "properties", "readinessProbe")).to.include({ period: "PT5S", failureThreshold: 3 });
+            expect(input(deployment, "properties", "environmentVariables")).to.deep.equal({ MODEL_NAME: "churn-classifier", MODEL_VERSION: "2.0.0" });
+        });
+
+        it("registers the image by digest with our server's routes on 8080", () => {
+            const environment = single(resources, T.environmentVersion);
+            expect(input(environment, "properties", "image")).to.equal(IMAGE_URI);
+            expect(input(environment, "properties", "inferenceConfig")).to.deep.equal({
+                livenessRoute: { path: "/health/live", port: 8080 },
+                readinessRoute: { path: "/health/ready", port: 8080 },
+                scoringRoute: { path: "/score", port: 8080 },
+            });
+            expect(input(single(resources, T.deployment), "properties", "environmentId")).to.match(/\/environments\/churn-classifier-serving\/versions\/[0-9a-f]{16}$/);
+        });
+
+        it("autoscales the deployment itself on CPU, with the stack's bounds and cooldowns as ISO 8601 durations", () => {
+            const autoscale = single(resources, T.autoscale);
+            const deployment = single(resources, T.deployment);
+            // The target is the deployment's own id: the value and where it came from.
+            expect(autoscale.propertyDependencies["targetResourceUri"]).to.deep.equal([deployment.urn]);
+            expect(autoscale.inputs["targetResourceUri"]).to.match(/\/onlineEndpoints\/churn-classifier-prod\/deployments\/blue$/);
+            expect(input(autoscale, "profiles", 0, "capacity")).to.deep.equal({ minimum: "3", maximum: "10", default: "3" });
+            const [out, scaleIn] = input(autoscale, "profiles", 0, "rules") as { metricTrigger: Record<string, unknown>; scaleAction: Record<string, unknown> }[];
+            expect(out!.metricTrigger).to.include({ metricName: "CpuUtilizationPercentage", operator: "GreaterThan", threshold: 70, metricResourceUri: autoscale.inputs["targetResourceUri"] });
+            expect(out!.scaleAction).to.deep.equal({ direction: "Increase", type: "ChangeCount", value: "1", cooldown: "PT5M" });
+            expect(scaleIn!.metricTrigger).to.include({ operator: "LessThan", threshold: 35 });
+            expect(scaleIn!.scaleAction).to.include({ direction: "Decrease", cooldown: "PT10M" });
+        });
+
+        it("authenticates with Entra ID tokens for auth iam", () => {
+            expect(input(single(resources, T.endpoint), "properties", "authMode")).to.equal("AADToken");
+            expect(endpoint.authMode).to.equal("iam");
+        });
+
+        it("keeps the registry's admin user off and the storage private, TLS 1.2, HTTPS only", () => {
+            expect(single(resources, "azure-native:containerregistry:Registry").inputs).to.include({ adminUserEnabled: false, anonymousPullEnabled: false });
+            expect(single(resources, "azure-native:storage:StorageAccount").inputs).to.include({ allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true });
+            expect(single(resources, "azure-native:storage:BlobContainer").inputs).to.include({ publicAccess: "None" });
+            expect(input(single(resources, "azure-native:keyvault:Vault"), "properties")).to.include({ enableRbacAuthorization: true, enablePurgeProtection: true });
+        });
+
+        it("uploads the model's files under one prefix and registers the version behind a keyless datastore", () => {
+            const blobs = ofType(resources, "azure-native:storage:Blob").map((blob) => blob.inputs["blobName"]);
+            expect(blobs).to.include("churn-classifier/2-0-0/model.onnx");
+            expect(input(single(resources, "azure-native:machinelearningservices:Datastore"), "properties", "credentials")).to.deep.equal({ credentialsType: "None" });
+            const version = single(resources, T.modelVersion);
+            expect(version.inputs).to.include({ name: "churn-classifier", version: "2.0.0" });
+            expect(input(version, "properties", "modelUri")).to.match(
+                /^azureml:\/\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/ml_endpoints_models\/paths\/churn-classifier\/2-0-0\/$/);
+        });
+
+        it("tags every taggable resource and parents every child under the component", () => {
+            const names = new Set(resources.map((resource) => resource.name));
+            const children = resources.filter((resource) => resource.name !== "azureml");
+            expect(children.every((resource) => resource.parent !== undefined && names.has(resource.parent))).to.equal(true);
+            const tagged = children.filter((resource) => "tags" in resource.inputs);
+            expect(tagged.length).to.be.greaterThan(9);
+            for (const resource of tagged) expect(resource.inputs["tags"], resource.name).to.include({ stage: "prod", "managed-by": "ml-endpoints", model: "churn-classifier" });
+        });
+
+        it("exposes the scoring URI, names and auth mode, and no key unless asked", async () => {
+            const [scoringUri, endpointName, deploymentName] = await Promise.all([resolve(endpoint.scoringUri), resolve(endpoint.endpointName), resolve(endpoint.deploymentName)]);
+            expect(scoringUri).to.equal("https://churn-classifier-prod.eastus.inference.ml.azure.com/score");
+            expect(endpointName).to.equal("churn-classifier-prod");
+            expect(deploymentName).to.equal("blue");
+            expect(endpoint.primaryKey).to.equal(undefined);
+        });
+    });
+
+    describe("prod, blue/green", () => {
+        let resources: RecordedResource[];
+        before(async () => {
+            ({ resources } = await build({ ...PROD_ARGS, rollout: { strategy: "blue-green", canaryPercent: 10 }, liveModelVersion: "1.0.0" }));
+        });
+
+        it("runs green beside blue with the canary share, the map summing to 100", () => {
+            const traffic = single(resources, T.traffic).inputs["traffic"] as Record<string, number>;
+            expect(traffic).to.deep.equal({ blue: 90, green: 10 });
+            expect(sum(traffic)).to.equal(100);
+            expect(ofType(resources, T.deployment).map((deployment) => deployment.inputs["deploymentName"])).to.have.members(["blue", "green"]);
+        });
+
+        it("keeps blue on the released model version and puts the new one on green", () => {
+            expect(input(deploymentNamed(resources, "blue"), "properties", "model")).to.match(/\/models\/churn-classifier\/versions\/1\.0\.0$/);
+            expect(input(deploymentNamed(resources, "green"), "properties", "model")).to.match(/\/models\/churn-classifier\/versions\/2\.0\.0$/);
+            expect(input(deploymentNamed(resources, "blue"), "properties", "environmentVariables")).to.include({ MODEL_VERSION: "1.0.0" });
+        });
+
+        it("autoscales each deployment on its own id", () => {
+            const autoscales = ofType(resources, T.autoscale);
+            expect(autoscales).to.have.length(2);
+            const targets = autoscales.map((autoscale) => autoscale.propertyDependencies["targetResourceUri"]![0]);
+            expect(targets).to.have.members(ofType(resources, T.deployment).map((deployment) => deployment.urn));
+        });
+    });
+
+    describe("dev, one instance with keys", () => {
+        let resources: RecordedResource[];
+        let endpoint: AzureMlEndpoint;
+        before(async () => {
+            ({ resources, endpoint } = await build({
+                stage: "dev", model: MODEL, image: { uri: IMAGE_URI }, instanceType: "Standard_DS2_v2",
+                scaling: { minInstances: 1, maxInstances: 1 }, exposeKeys: true,
+            }));
+        });
+
+        it("runs one instance without autoscale, with Key auth by default and no purge protection", () => {
+            expect(input(single(resources, T.deployment), "sku", "capacity")).to.equal(1);
+            expect(ofType(resources, T.autoscale)).to.have.length(0);
+            expect(input(single(resources, T.endpoint), "properties", "authMode")).to.equal("Key");
+            expect(input(single(resources, "azure-native:keyvault:Vault"), "properties", "enablePurgeProtection")).to.equal(undefined);
+        });
+
+        it("exposes the primary key only when asked, as a secret", async () => {
+            expect(endpoint.primaryKey).to.not.equal(undefined);
+            expect(await endpoint.primaryKey!.isSecret).to.equal(true);
+            expect(await resolve(endpoint.primaryKey!)).to.equal("mock-primary-key");
+        });
+    });
+
+    it("builds and pushes the image to the workspace registry with an exchanged Entra ID token when no image URI is given", async () => {
+        const { resources } = await build({ ...PROD_ARGS, image: undefined });
+        const image = single(resources, "docker:index/image:Image");
+        const loginServer = single(resources, "azure-native:containerregistry:Registry").name + ".azurecr.io";
+        expect(String(image.inputs["imageName"])).to.match(new RegExp(`^${loginServer}/ml-endpoints-serving:[0-9a-f]{16}$`));
+        expect(input(image, "registry")).to.deep.include({ server: loginServer, username: "00000000-0000-0000-0000-000000000000" });
+        expect(single(resources, "pulumi-nodejs:dynamic/ml-endpoints:AcrLogin").inputs["loginServer"]).to.equal(loginServer);
+        expect(input(single(resources, T.environmentVersion), "properties", "image")).to.match(/@sha256:[0-9a-f]{64}$/);
+    });
+
+    it("refuses bad args with messages naming the field, the value and what is allowed", () => {
+        const refuse = (change: Partial<AzureMlEndpointArgs>, message: RegExp) =>
+            expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
+        refuse({ auth: "none" }, /auth "none" is not offered by Azure ML managed online endpoints.*allowed: key \(default\), iam/);
+        refuse({ auth: "jwt" }, /auth "jwt" is not offered/);
+        refuse({ instanceType: "Standard_B2s" }, /instanceType "Standard_B2s" is not offered by Azure ML managed online endpoints \(e\.g\. Standard_DS2_v2, Standard_DS3_v2/);
+        refuse({ instanceCount: 11 }, /instanceCount 11 is outside the autoscale bounds 3–10/);
+        refuse({ instanceCount: 2 }, /instanceCount 2 is outside the autoscale bounds 3–10/);
+        refuse({ scaling: { ...PROD_ARGS.scaling, scaleOutCooldownSeconds: 30 } }, /scaling.scaleOutCooldownSeconds 30 is outside Azure autoscale's cooldown range, 60 s/);
+        refuse({ rollout: { strategy: "canary", canaryPercent: 12.5 } }, /canaryPercent 12.5 must be a whole number/);
+        refuse({ auth: "iam", exposeKeys: true }, /exposeKeys needs auth "key"/);
+    });
+});
+
+describe("trafficSplit", () => {
+    it("always sums to 100 across both deployments, for every strategy, canary share and live colour", () => {
+        for (const strategy of ROLLOUT_STRATEGIES) {
+            for (const live of ["blue", "green"] as const) {
+                for (let canary = 1; canary <= 99; canary++) {
+                    const plan = trafficSplit(strategy, canary, live);
+                    expect(sum(plan.traffic), `${strategy} ${live} ${canary}`).to.equal(100);
+                    expect(plan.traffic[live]).to.equal(strategy === "all-at-once" ? 100 : 100 - canary);
+                    expect(Object.keys(plan.traffic)).to.have.length(strategy === "all-at-once" ? 1 : 2);
+                }
+            }
+        }
+    });
+});
