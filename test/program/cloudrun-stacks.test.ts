@@ -129,12 +129,15 @@ describe("the cloudrun target's misconfigurations", () => {
                 },
             },
         };
-        let problems: readonly string[] = [];
-        try {
-            validateStackConfig("prod", raw);
-        } catch (error) {
-            problems = (error as StackConfigError).problems;
-        }
+        const error = (() => {
+            try {
+                validateStackConfig("prod", raw);
+            } catch (caught) {
+                return caught;
+            }
+        })();
+        expect(error).to.be.instanceOf(StackConfigError);
+        const problems = (error as StackConfigError).problems;
         expect(problems).to.include.members([
             'ml-endpoints:targets.cloudrun.instanceType: instanceType "n1-standard-4" is not a Cloud Run setting: size instances with cpu (1, 2, 4, 6, 8) and memory (e.g. 2Gi)',
             'ml-endpoints:targets.cloudrun.memory: memory "16Gi" does not fit cpu "1": Cloud Run allows 512Mi–4Gi with 1 vCPU',
