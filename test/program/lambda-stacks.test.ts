@@ -92,6 +92,13 @@ describe("the lambda target's misconfigurations", () => {
         expect(mandatory[0]!.message).to.match(/lambda-predict-route: authorizationType \(route "POST \/predict"\) is "NONE"/);
     });
 
+    it("a prod function with no provisioned concurrency at all is denied by the stack-wide availability rule", async () => {
+        const { resources, report } = await synthesize("prod", misconfigured("prod-lambda-no-provisioned-concurrency.yaml"));
+        expect(ofType(resources, T.provisioned)).to.have.length(0);
+        const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
+        expect(mandatory.map((violation) => [violation.policy, violation.resource])).to.deep.equal([["prod-stack-min-serving-instances", "lambda-function"]]);
+    });
+
     it("a 30 s timeout is refused at config validation, naming the key", async () => {
         const error = await synthesize("prod", misconfigured("prod-lambda-timeout-30.yaml")).then(() => undefined, (caught: unknown) => caught);
         expect(error).to.be.instanceOf(StackConfigError);
