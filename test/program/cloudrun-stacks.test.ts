@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { StackConfigError, validateStackConfig } from "../../components/config";
 import { runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
-import type { RecordedResource } from "../harness/recorder";
+import { RecordedResource, UNKNOWN } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
 import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
 import { synthesize } from "../harness/synth";
@@ -71,6 +71,15 @@ describe("the cloudrun target, per stack", () => {
 
         it("meets every mandatory guardrail", async () => {
             expect(await mandatoryViolations(run)).to.deep.equal([]);
+        });
+
+        it("keeps its guarded settings known at preview, while the image digest and revision name are not", async () => {
+            const { resources, report } = await synthesize("prod", stackFilePath("prod"), { preview: true });
+            const service = single(resources.filter((resource) => resource.parent === "cloudrun"), SERVICE);
+            expect(service.inputs["scaling"]).to.deep.equal({ minInstanceCount: 2, maxInstanceCount: 20 });
+            expect(input(service, "template", "revision")).to.equal(UNKNOWN);
+            const judged = report.violations.filter((violation) => violation.policy.includes("cloudrun"));
+            expect(judged, "no Cloud Run rule is downgraded for reading an unknown").to.deep.equal([]);
         });
     });
 
