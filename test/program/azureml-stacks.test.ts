@@ -1,0 +1,145 @@
+import * as path from "node:path";
+import { expect } from "chai";
+import { StackConfigError, validateStackConfig } from "../../components/config";
+import { runPoliciesOffline } from "../../policy/offline";
+import { ALL_POLICIES } from "../../policy/policies";
+import type { RecordedResource } from "../harness/recorder";
+import { input, ofType, single } from "../harness/query";
+import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
+import { SynthReport, synthesize } from "../harness/synth";
+
+// The azureml target through the real program and the real stack files, under mocks, judged by the pack.
+
+const DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
+const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
+const azureResources = (resources: readonly RecordedResource[]) => resources.filter((resource) => resource.type.startsWith("azure-native:"));
+const mandatory = (report: SynthReport) => report.violations.filter((violation) => violation.level === "mandatory");
+const AZURE_ML_POLICIES = ["prod-azureml-min-instances", "azureml-endpoint-auth", "acr-admin-user-disabled", "prod-azureml-workspace-private"];
+
+describe("the azureml target, per stack", () => {
+    describe("prod", () => {
+        let resources: RecordedResource[];
+        let report: SynthReport;
+        before(async () => { ({ resources, report } = await synthesize("prod", stackFilePath("prod"))); });
+
+        it("runs 3 Standard_DS3_v2 instances, autoscaled 3–10 on CPU, with Entra ID auth", () => {
+            const deployment = single(resources, DEPLOYMENT);
+            expect(input(deployment, "sku", "capacity")).to.equal(3);
+            expect(input(deployment, "properties", "instanceType")).to.equal("Standard_DS3_v2");
+            expect(input(single(resources, AUTOSCALE), "profiles", 0, "capacity")).to.deep.equal({ minimum: "3", maximum: "10", default: "3" });
+            expect(input(single(resources, "azure-native:machinelearningservices:OnlineEndpoint"), "properties", "authMode")).to.equal("AADToken");
+        });
+
+        it("builds the full Azure graph in eastus, every resource under the component", () => {
+            const types = new Set(azureResources(resources).map((resource) => resource.type));
+            for (const type of ["resources:ResourceGroup", "storage:StorageAccount", "keyvault:Vault", "operationalinsights:Workspace", "applicationinsights:Component",
+                "containerregistry:Registry", "machinelearningservices:Workspace", "machinelearningservices:ModelVersion", "machinelearningservices:EnvironmentVersion",
+                "machinelearningservices:OnlineEndpoint", "machinelearningservices:OnlineDeployment", "monitor:AutoscaleSetting"]) {
+                expect(types, type).to.include(`azure-native:${type}`);
+            }
+            expect(input(single(resources, DEPLOYMENT), "location")).to.equal("eastus");
+            expect(single(resources, "azure-native:machinelearningservices:Workspace").inputs["publicNetworkAccess"]).to.equal("Disabled");
+            const parents = new Set(azureResources(resources).map((resource) => resource.parent));
+            expect([...parents]).to.have.members(["azureml", "azureml-ws"]);
+        });
+
+        it("meets every mandatory guardrail, and every Azure ML advisory one", () => {
+            expect(mandatory(report)).to.deep.equal([]);
+            const azure = new Set(azureResources(resources).map((resource) => resource.name));
+            expect(report.violations.filter((violation) => azure.has(violation.resource))).to.deep.equal([]);
+        });
+
+        it("keeps its verdict at preview, when ids and the image digest are unknown", async () => {
+            const preview = await synthesize("prod", stackFilePath("prod"), { preview: true });
+            expect(mandatory(preview.report)).to.deep.equal([]);
+            // The Azure ML rules read only values known at preview (config, not ids), so none of them is downgraded.
+            expect(preview.report.violations.filter((violation) => AZURE_ML_POLICIES.includes(violation.policy))).to.deep.equal([]);
+        });
+    });
+
+    describe("dev", () => {
+        let run: ProgramRun;
+        before(async () => { run = await runProgram("dev", readStackFile(stackFilePath("dev"))); });
+
+        it("runs one Standard_DS2_v2 instance with keys and no autoscale", () => {
+            const deployment = single(run.resources, DEPLOYMENT);
+            expect(input(deployment, "sku", "capacity")).to.equal(1);
+            expect(input(deployment, "properties", "instanceType")).to.equal("Standard_DS2_v2");
+            expect(ofType(run.resources, AUTOSCALE)).to.have.length(0);
+            expect(input(single(run.resources, "azure-native:machinelearningservices:OnlineEndpoint"), "properties", "authMode")).to.equal("Key");
+        });
+
+        it("exports the outputs the smoke client reads, and no key", () => {
+            expect(run.outputs["azureml"]).to.deep.equal({
+                scoringUri: "https://churn-classifier-dev.eastus.inference.ml.azure.com/score",
+                endpointName: "churn-classifier-dev",
+                deploymentName: "blue",
+                workspaceName: "azureml-ws-workspace",
+                authMode: "key",
+            });
+        });
+
+        it("meets every mandatory guardrail", async () => {
+            const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
+            expect(violations.filter((violation) => violation.level === "mandatory")).to.deep.equal([]);
+        });
+    });
+});
+
+describe("the azureml target's misconfigurations", () => {
+    const misconfigured = (name: string) => path.join(REPO_ROOT, "test/fixtures/misconfigured", name);
+
+    it("a prod deployment on one instance is denied by prod-azureml-min-instances, at preview too", async () => {
+        for (const preview of [false, true]) {
+            const { report } = await synthesize("prod", misconfigured("prod-azureml-capacity-1.yaml"), { preview });
+            const messages = mandatory(report).filter((violation) => violation.policy === "prod-azureml-min-instances").map((violation) => violation.message);
+            expect(messages, `preview ${preview}`).to.have.members([
+                "azureml-blue: sku.capacity is 1; production requires at least 2",
+                'azureml-blue-autoscale: profiles[0].capacity.minimum is "1"; production requires at least 2',
+            ]);
+        }
+    });
+
+    it("auth none is refused before anything is built, naming the key and what Azure allows", async () => {
+        const error = await synthesize("prod", misconfigured("prod-azureml-auth-none.yaml")).then(() => undefined, (caught: unknown) => caught);
+        expect(error).to.be.instanceOf(StackConfigError);
+        expect((error as Error).message).to.include('ml-endpoints:targets.azureml.auth: auth "none" is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam');
+    });
+
+    it("lists every broken Azure ML rule at once, each naming its key, value and what is allowed", () => {
+        const prod = readStackFile(stackFilePath("prod"));
+        const raw = {
+            stage: "prod",
+            model: prod["ml-endpoints:model"],
+            targets: {
+                azureml: {
+                    instanceType: "Standard_B2s",
+                    instanceCount: 12,
+                    scaling: { minInstances: 3, maxInstances: 10 },
+                    auth: "jwt",
+                    requestTimeoutSeconds: 600,
+                    liveDeployment: "red",
+                },
+            },
+        };
+        let problems: readonly string[] = [];
+        try {
+            validateStackConfig("prod", raw);
+        } catch (error) {
+            problems = (error as StackConfigError).problems;
+        }
+        expect(problems).to.include.members([
+            'ml-endpoints:targets.azureml.instanceType: instanceType "Standard_B2s" is not offered by Azure ML managed online endpoints (e.g. Standard_DS2_v2, Standard_DS3_v2, Standard_F4s_v2, Standard_E4s_v3; see the managed online endpoints SKU list)',
+            'ml-endpoints:targets.azureml.auth: auth "jwt" is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam',
+        ]);
+        expect(problems.some((problem) => problem.startsWith("ml-endpoints:targets.azureml.requestTimeoutSeconds:") && problem.includes("600"))).to.equal(true);
+        expect(problems.some((problem) => problem.startsWith("ml-endpoints:targets.azureml.liveDeployment:") && problem.includes('"red"'))).to.equal(true);
+    });
+
+    it("refuses an instance count outside the autoscale bounds", () => {
+        const prod = readStackFile(stackFilePath("prod"));
+        const raw = { stage: "prod", model: prod["ml-endpoints:model"], targets: { azureml: { instanceCount: 12, scaling: { minInstances: 3, maxInstances: 10 } } } };
+        expect(() => validateStackConfig("prod", raw)).to.throw(StackConfigError,
+            "ml-endpoints:targets.azureml.instanceCount: instanceCount 12 is outside the autoscale bounds 3–10 (scaling.minInstances–maxInstances)");
+    });
+});
