@@ -34,3 +34,18 @@ describe("policy prod-blue-green-auto-rollback", () => {
         expect(await check({ endpointConfigName: "cfg", tags: { stage: "dev" } }, "prod")).to.deep.equal([]);
     });
 });
+
+describe("policy prod-blue-green-auto-rollback on Vertex deployments", () => {
+    const vertex = (strategy: string, stage = "prod") => resource("pulumi-nodejs:dynamic:Resource",
+        { kind: "ml-endpoints:gcp:VertexModelDeployment", endpoint: "e", machineType: "n1-standard-4", minReplicaCount: 2, maxReplicaCount: 10, rollout: { strategy, canaryPercent: 10, bakeSeconds: 600 }, labels: { stage } }, { name: "vertex" });
+
+    it("passes a prod canary rollout and ignores dev", async () => {
+        expect(await violationsOf(prodBlueGreenAutoRollback, vertex("canary"))).to.deep.equal([]);
+        expect(await violationsOf(prodBlueGreenAutoRollback, vertex("all-at-once", "dev"))).to.deep.equal([]);
+    });
+
+    it("advises against an all-at-once prod rollout", async () => {
+        expect(messagesOf(await violationsOf(prodBlueGreenAutoRollback, vertex("all-at-once"))))
+            .to.deep.equal(['vertex: rollout.strategy is "all-at-once"; production should roll out blue-green or canary']);
+    });
+});
