@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { AzureMlEndpoint, AzureMlEndpointArgs } from "../../components/azure/azureml-endpoint";
 import { trafficSplit } from "../../components/azure/endpoint-traffic";
@@ -170,7 +171,7 @@ describe("AzureMlEndpoint", () => {
 
         it("exposes the primary key only when asked, as a secret", async () => {
             expect(endpoint.primaryKey).to.not.equal(undefined);
-            expect(await endpoint.primaryKey!.isSecret).to.equal(true);
+            expect(await pulumi.isSecret(endpoint.primaryKey!)).to.equal(true);
             expect(await resolve(endpoint.primaryKey!)).to.equal("mock-primary-key");
         });
     });
