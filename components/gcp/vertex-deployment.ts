@@ -30,7 +30,11 @@ export interface VertexModelDeploymentInputs {
     readonly region: string;
     /** The endpoint's resource name, `projects/{project}/locations/{region}/endpoints/{id}`. */
     readonly endpoint: string;
-    /** The display name of the model and of its deployed model; also how leftovers of this deployment are recognised. */
+    /**
+     * The display name of the model and of its deployed model. Keep it stable across versions (the version
+     * is in the artifact path, the image digest and the labels): it is how leftovers of an interrupted
+     * rollout are recognised.
+     */
     readonly displayName: string;
     readonly artifactUri: string;
     readonly imageUri: string;
@@ -207,17 +211,18 @@ export function splitWithout(split: Record<string, number>, removed: string): Re
 }
 
 /**
- * Undeploys every deployed model of this deployment (same display name) except `keep`, and deletes its
- * model. Returns what failed instead of throwing: `keep` is already live with all traffic, and the next
- * update or delete finds the leftovers again by their display name.
+ * Undeploys every deployed model of this deployment except `keep` (the previous one, `previous`, and any
+ * with the same display name, which an interrupted rollout may have left), and deletes its model. Returns
+ * what failed instead of throwing: `keep` is already live with all traffic, and the next update or delete
+ * finds the leftovers again by their display name.
  */
-async function retireOthers(api: VertexApi, inputs: VertexModelDeploymentInputs, keep: string): Promise<string[]> {
+async function retireOthers(api: VertexApi, inputs: VertexModelDeploymentInputs, keep: string, previous: string): Promise<string[]> {
     const errors: string[] = [];
     try {
         const endpoint = await readEndpoint(api, inputs.endpoint);
         let split = endpoint?.trafficSplit ?? {};
         for (const deployed of endpoint?.deployedModels ?? []) {
-            if (deployed.id === keep || deployed.displayName !== inputs.displayName) continue;
+            if (deployed.id === keep || (deployed.id !== previous && deployed.displayName !== inputs.displayName)) continue;
             try {
                 split = splitWithout(split, deployed.id);
                 await undeployModel(api, inputs.endpoint, deployed.id, split);
@@ -288,7 +293,7 @@ async function rollOut(api: VertexApi, olds: VertexModelDeploymentOutputs, news:
     } catch (error) {
         throw new Error(`${messageOf(error)}; ${await rollBack(api, news.endpoint, model, newId, oldId)}`);
     }
-    const cleanupErrors = await retireOthers(api, news, newId);
+    const cleanupErrors = await retireOthers(api, news, newId, oldId);
     return outputsOf(news, { modelName: model, deployedModelId: newId, trafficSplit: { [newId]: 100 }, cleanupErrors });
 }
 
@@ -346,7 +351,7 @@ export const vertexDeploymentProvider: pulumi.dynamic.ResourceProvider<VertexMod
             await api.wait(operation, `changing the replicas of deployed model ${olds.deployedModelId}`);
         }
         // Leftovers of an earlier rollout are retried on every update.
-        const cleanupErrors = olds.cleanupErrors?.length ? await retireOthers(api, news, olds.deployedModelId) : [];
+        const cleanupErrors = olds.cleanupErrors?.length ? await retireOthers(api, news, olds.deployedModelId, olds.deployedModelId) : [];
         return { outs: outputsOf(news, { ...olds, cleanupErrors }) };
     },
 

@@ -4,6 +4,7 @@ import { cloudrunTargetSchema, deployCloudRun } from "./cloudrun";
 import type { StackContext, TargetOutputs } from "./context";
 import { deployLambda, lambdaTargetSchema } from "./lambda";
 import { deploySageMaker, sagemakerTargetSchema } from "./sagemaker";
+import { deployVertex, vertexTargetSchema } from "./vertex";
 
 /** How one target name in `ml-endpoints:targets` is validated and deployed. */
 export interface TargetBinding<Schema extends z.ZodType = z.ZodType> {
@@ -23,6 +24,7 @@ function bind<Schema extends z.ZodType>(binding: TargetBinding<Schema>): TargetB
 export const TARGETS: Readonly<Record<string, TargetBinding>> = {
     sagemaker: bind({ cloud: "aws", schema: sagemakerTargetSchema, deploy: deploySageMaker }),
     lambda: bind({ cloud: "aws", schema: lambdaTargetSchema, deploy: deployLambda }),
+    vertex: bind({ cloud: "gcp", schema: vertexTargetSchema, deploy: deployVertex }),
     cloudrun: bind({ cloud: "gcp", schema: cloudrunTargetSchema, deploy: deployCloudRun }),
     azureml: bind({ cloud: "azure", schema: azuremlTargetSchema, deploy: deployAzureMl }),
 };

@@ -193,6 +193,13 @@ describe("VertexModelDeployment provider", () => {
             expect(outs!.cleanupErrors).to.deep.equal([]);
         });
 
+        it("retires the previous deployed model even when the display name changed", async () => {
+            const olds = await create();
+            const { outs } = await provider.update("id", olds, { ...inputs, displayName: "churn-classifier-renamed" });
+            expect(liveEndpoint().deployedModels.map((model) => model.id)).to.deep.equal([outs!.deployedModelId]);
+            expect(fake.models.has(olds.modelName)).to.equal(false);
+        });
+
         it("rolls a canary out: canaryPercent to the new model while it bakes, then all of it", async () => {
             const olds = await create();
             const historyStart = fake.splitHistory.length;

@@ -13,6 +13,7 @@ const KEY_SETTINGS = new Set([
     "memorySize", "timeout", "architectures", "reservedConcurrentExecutions", "provisionedConcurrentExecutions",
     "additionalVersionWeights", "routeKey", "authorizationType", "throttlingRateLimit", "scheduleExpression",
     "minInstanceCount", "maxInstanceCount", "maxInstanceRequestConcurrency", "limits", "ingress", "traffics", "member",
+    "machineType", "minReplicaCount", "maxReplicaCount", "cpuTarget", "rollout", "encryptionSpec",
     "authMode", "capacity", "traffic", "maxConcurrentRequestsPerInstance", "requestTimeout", "adminUserEnabled", "publicNetworkAccess",
     "allowBlobPublicAccess", "minimumTlsVersion", "enablePurgeProtection",
 ]);

@@ -4,6 +4,7 @@ import type { MockOutputs } from "../recorder";
 
 const PROJECT = "ml-endpoints-test";
 const REGION = "us-central1";
+const PROJECT_NUMBER = "123456789012";
 
 export const gcpMockOutputs: MockOutputs = {
     resources: {
@@ -30,8 +31,33 @@ export const gcpMockOutputs: MockOutputs = {
                 latestReadyRevision: revision,
             };
         },
+        // Vertex AI: the endpoint keeps the numeric id it was given; the deployment (a dynamic resource,
+        // told apart by its `kind` prop) answers with the ids the Vertex AI API would return.
+        "gcp:vertex/aiEndpoint:AiEndpoint": (_name, inputs) => ({
+            name: inputs["name"] ?? "1234567890",
+            project: inputs["project"] ?? PROJECT,
+            location: inputs["location"] ?? REGION,
+        }),
+        "gcp:projects/serviceIdentity:ServiceIdentity": (_name, inputs) => {
+            const email = `service-${PROJECT_NUMBER}@gcp-sa-${String(inputs["service"]).split(".")[0]}.iam.gserviceaccount.com`;
+            return { email, member: `serviceAccount:${email}` };
+        },
+        "pulumi-nodejs:dynamic:Resource": (_name, inputs) => {
+            if (inputs["kind"] !== "ml-endpoints:gcp:VertexModelDeployment") return {};
+            const endpoint = String(inputs["endpoint"]);
+            const region = String(inputs["region"] ?? REGION);
+            return {
+                endpointId: endpoint.split("/").pop(),
+                modelName: `projects/${PROJECT_NUMBER}/locations/${region}/models/4567890123456789012`,
+                deployedModelId: "7890123456789012345",
+                predictUrl: `https://${region}-aiplatform.googleapis.com/v1/${endpoint}:predict`,
+                trafficSplit: { "7890123456789012345": 100 },
+                cleanupErrors: [],
+            };
+        },
     },
     calls: {
         "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "mock-token", project: PROJECT, region: REGION, zone: `${REGION}-a`, id: PROJECT }),
+        "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": () => ({ emailAddress: `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`, id: PROJECT }),
     },
 };
