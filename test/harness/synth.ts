@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../../components/config";
+import { EndpointArgsError } from "../../components/settings";
 import { OfflinePackConfig, OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig, PackConfigError } from "./pack-config";
@@ -61,8 +62,8 @@ export function exitCodeOf(violations: readonly OfflineViolation[]): 0 | 1 {
 }
 
 /** The errors the synth reports as a message and exit 1, without a stack trace: they already name key, value and what is allowed. */
-export function isConfigError(error: unknown): error is StackConfigError | PackConfigError {
-    return error instanceof StackConfigError || error instanceof PackConfigError;
+export function isConfigError(error: unknown): error is StackConfigError | EndpointArgsError | PackConfigError {
+    return error instanceof StackConfigError || error instanceof EndpointArgsError || error instanceof PackConfigError;
 }
 
 async function main(): Promise<number> {
