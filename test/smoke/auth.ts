@@ -6,6 +6,7 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { GoogleAuth, Impersonated } from "google-auth-library";
+import { ARM_SCOPE, azureMlEndpointKey } from "./azure-keys";
 import { SmokeFailure } from "./http";
 
 export interface AwsCredentials {
@@ -23,6 +24,8 @@ export interface SmokeAuth {
     googleIdToken(audience: string): Promise<string>;
     /** A Microsoft Entra ID token for Azure ML (scope https://ml.azure.com/.default). */
     azureToken(): Promise<string>;
+    /** An Azure ML endpoint's primary key, when the stack does not export it. */
+    azureEndpointKey(workspaceName: string, endpointName: string): Promise<string>;
     /** A bearer JWT for an API Gateway JWT authorizer; from SMOKE_JWT. */
     jwt(): Promise<string>;
 }
@@ -45,7 +48,10 @@ async function credentialFailure<T>(what: string, hint: string, fetch: () => Pro
     }
 }
 
-/** The clouds' default credential chains. `env` is read for SMOKE_JWT and SMOKE_GCP_SERVICE_ACCOUNT. */
+/**
+ * The clouds' default credential chains. `env` is read for SMOKE_JWT, SMOKE_GCP_SERVICE_ACCOUNT, SMOKE_AZUREML_KEY
+ * and the Azure subscription (AZURE_SUBSCRIPTION_ID, or ARM_SUBSCRIPTION_ID as the deploy job sets it).
+ */
 export function defaultAuth(env: NodeJS.ProcessEnv = process.env): SmokeAuth {
     const google = once(async () => new GoogleAuth({ scopes: [GOOGLE_CLOUD_PLATFORM_SCOPE] }));
     const azure = once(async () => new DefaultAzureCredential());
@@ -83,6 +89,20 @@ export function defaultAuth(env: NodeJS.ProcessEnv = process.env): SmokeAuth {
         azureToken: once(() =>
             credentialFailure("Azure token", "az login, or azure/login with OIDC", async () => (await (await azure()).getToken(AZURE_ML_SCOPE)).token),
         ),
+        azureEndpointKey: (workspaceName, endpointName) => {
+            if (env.SMOKE_AZUREML_KEY) return Promise.resolve(env.SMOKE_AZUREML_KEY);
+            const subscriptionId = env.AZURE_SUBSCRIPTION_ID ?? env.ARM_SUBSCRIPTION_ID;
+            if (!subscriptionId) {
+                return Promise.reject(new SmokeFailure("the endpoint key is not in the outputs: set SMOKE_AZUREML_KEY, or AZURE_SUBSCRIPTION_ID to look it up"));
+            }
+            return credentialFailure("Azure endpoint key", "az login, or azure/login with OIDC; the identity needs onlineEndpoints/listKeys", async () =>
+                azureMlEndpointKey(workspaceName, endpointName, {
+                    subscriptionId,
+                    timeoutMs: 30_000,
+                    token: async () => (await (await azure()).getToken(ARM_SCOPE)).token,
+                }),
+            );
+        },
         jwt: async () => {
             const token = env.SMOKE_JWT;
             if (!token) throw new SmokeFailure("authMode is jwt: put a token your authorizer accepts in SMOKE_JWT");

@@ -6,12 +6,17 @@ export interface HttpAnswer {
 }
 
 /** POSTs a JSON body; rejects with a `SmokeFailure` naming the URL and the reason. */
-export async function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+export function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+    return requestJson("POST", url, body, headers, timeoutMs);
+}
+
+/** One JSON request (a GET has no body); rejects with a `SmokeFailure` naming the URL and the reason. */
+export async function requestJson(method: "GET" | "POST", url: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
     try {
         const response = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "application/json", ...headers },
-            body,
+            method,
+            headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), accept: "application/json", ...headers },
+            ...(body === undefined ? {} : { body }),
             signal: AbortSignal.timeout(timeoutMs),
         });
         return { status: response.status, text: await response.text() };

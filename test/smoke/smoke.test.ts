@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { SmokeAuth } from "./auth";
+import { azureMlEndpointKey } from "./azure-keys";
 import { SAMPLE_ROW, shapeProblem } from "./contract";
 import { startRecordingProxy, startScriptedServer, sendJson, type Loopback, type RecordedRequest } from "./helpers/loopback";
 import { expectedSignature, parseSigV4 } from "./helpers/sigv4";
@@ -23,6 +24,7 @@ const FAKE_AUTH: SmokeAuth = {
     googleAccessToken: async () => "ya29.fake-access-token",
     googleIdToken: async (audience) => `fake-id-token.aud=${audience}`,
     azureToken: async () => "fake-entra-token",
+    azureEndpointKey: async (workspace, endpoint) => `looked-up-key.${workspace}.${endpoint}`,
     jwt: async () => "fake.jwt.token",
 };
 const OPTIONS: SmokeOptions = { auth: FAKE_AUTH, latencyBudgetMs: 5_000, timeoutMs: 5_000 };
@@ -99,8 +101,8 @@ describe("smoke client", function () {
         after(() => proxy.close());
 
         it("passes all five targets and prints one table row each", () => {
-            expect(results.map((r) => [r.target, r.ok, r.detail])).to.deep.equal(
-                ["sagemaker", "lambda", "vertex", "cloudrun", "azureml"].map((t) => [t, true, resultOf(results, t).detail]),
+            expect(results.map((r) => [r.target, r.ok]), formatTable(results)).to.deep.equal(
+                ["sagemaker", "lambda", "vertex", "cloudrun", "azureml"].map((target) => [target, true]),
             );
             for (const result of results) {
                 expect(result.httpStatus, result.target).to.equal(200);
@@ -156,6 +158,13 @@ describe("smoke client", function () {
             const request = requestWhere(proxy.requests, (r) => r.path === "/score");
             expect(request.headers.authorization).to.equal("Bearer fake-endpoint-key");
             expect(request.headers["azureml-model-deployment"]).to.equal("blue");
+        });
+
+        it("azureml without an exported key: the key looked up for its workspace and endpoint", async () => {
+            const { primaryKey: _notExported, ...azureml } = localOutputs(proxy.base).azureml!;
+            const [result] = await runSmoke({ azureml }, OPTIONS);
+            expect(result).to.include({ target: "azureml", ok: true });
+            expect(proxy.requests.at(-1)!.headers.authorization).to.equal("Bearer looked-up-key.ws.churn-dev");
         });
 
         it("the CLI reads an outputs file, prints the table and exits 0", async () => {
@@ -268,6 +277,44 @@ describe("smoke client", function () {
             expect((thrown as Error).message).to.equal("the stack outputs hold no target (keys: bucketName; targets: sagemaker, lambda, vertex, cloudrun, azureml)");
             const [missing] = await runSmoke(localOutputs(server.base), { ...OPTIONS, only: ["lambda2"] });
             expect(missing).to.deep.equal({ target: "lambda2", ok: false, detail: "unknown target; known: sagemaker, lambda, vertex, cloudrun, azureml" });
+        });
+    });
+
+    describe("Azure ML endpoint keys through Resource Manager", () => {
+        const subscription = "00000000-0000-0000-0000-000000000001";
+        const workspaceId = `/subscriptions/${subscription}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ws-prod`;
+        let arm: Loopback;
+        before(async () => {
+            arm = await startScriptedServer((request, res) => {
+                if (request.headers.authorization !== "Bearer arm-token") return sendJson(res, 401, { error: { code: "InvalidAuthenticationToken" } });
+                const url = new URL(request.path, "http://arm");
+                if (request.method === "GET" && url.pathname === `/subscriptions/${subscription}/providers/Microsoft.MachineLearningServices/workspaces`) {
+                    // Two pages: the workspace is on the second.
+                    if (url.searchParams.get("page") === "2") return sendJson(res, 200, { value: [{ id: workspaceId, name: "ws-prod" }] });
+                    return sendJson(res, 200, { value: [{ id: "/subscriptions/x/resourceGroups/other/providers/Microsoft.MachineLearningServices/workspaces/ws-dev", name: "ws-dev" }], nextLink: `${arm.base}${url.pathname}?api-version=2024-04-01&page=2` });
+                }
+                if (request.method === "POST" && url.pathname === `${workspaceId}/onlineEndpoints/churn-prod/listKeys`) return sendJson(res, 200, { primaryKey: "pk-1", secondaryKey: "sk-2" });
+                sendJson(res, 404, { error: { code: "ResourceNotFound", message: `no ${request.method} ${url.pathname}` } });
+            });
+        });
+        after(() => arm.close());
+        const lookup = () => ({ token: async () => "arm-token", subscriptionId: subscription, armUrl: arm.base, timeoutMs: 2_000 });
+
+        it("finds the workspace by name across pages, then lists the endpoint's keys", async () => {
+            expect(await azureMlEndpointKey("WS-PROD", "churn-prod", lookup())).to.equal("pk-1");
+            expect(arm.requests.slice(-3).map((r) => `${r.method} ${r.path.split("?")[0]}`)).to.deep.equal([
+                `GET /subscriptions/${subscription}/providers/Microsoft.MachineLearningServices/workspaces`,
+                `GET /subscriptions/${subscription}/providers/Microsoft.MachineLearningServices/workspaces`,
+                `POST ${workspaceId}/onlineEndpoints/churn-prod/listKeys`,
+            ]);
+            expect(arm.requests.at(-1)!.path).to.contain("api-version=2024-04-01");
+        });
+
+        it("names what is missing: the workspace, the endpoint, or the right to read keys", async () => {
+            const failure = (promise: Promise<unknown>) => promise.then(() => "no error", (err: Error) => err.message);
+            expect(await failure(azureMlEndpointKey("ws-qa", "churn", lookup()))).to.equal(`no Azure ML workspace "ws-qa" in subscription ${subscription}`);
+            expect(await failure(azureMlEndpointKey("ws-prod", "churn-old", lookup()))).to.match(/^listing the keys of endpoint "churn-old": HTTP 404: .*ResourceNotFound/);
+            expect(await failure(azureMlEndpointKey("ws-prod", "churn-prod", { ...lookup(), token: async () => "expired" }))).to.match(/^listing Azure ML workspaces: HTTP 401: .*InvalidAuthenticationToken/);
         });
     });
 

@@ -1,6 +1,7 @@
 /**
- * Azure ML managed online endpoint: `POST scoringUri` with the endpoint key (authMode key; `primaryKey` is a
- * secret output) or a Microsoft Entra ID token (authMode iam / AADToken), pinned to the stack's deployment.
+ * Azure ML managed online endpoint: `POST scoringUri` with the endpoint key (authMode key: the `primaryKey` secret
+ * output, or looked up through ARM when the stack does not expose it) or a Microsoft Entra ID token (authMode
+ * iam / AADToken), pinned to the stack's deployment.
  */
 import { z } from "zod";
 import { postJson, SmokeFailure } from "../http";
@@ -11,6 +12,8 @@ export const azuremlSmoke = defineTarget({
     outputs: z.looseObject({
         scoringUri: outputUrl,
         deploymentName: outputString,
+        endpointName: outputString,
+        workspaceName: outputString,
         authMode: z.string().optional(),
         primaryKey: outputString.optional(),
     }),
@@ -18,8 +21,7 @@ export const azuremlSmoke = defineTarget({
         const mode = normalizeAuthMode(outputs.authMode, outputs.primaryKey ? "key" : "iam");
         let credential: string;
         if (mode === "key") {
-            if (!outputs.primaryKey) throw new SmokeFailure("authMode is key but the outputs carry no primaryKey: export it as a secret, or use AADToken auth");
-            credential = outputs.primaryKey;
+            credential = outputs.primaryKey ?? (await auth.azureEndpointKey(outputs.workspaceName, outputs.endpointName));
         } else if (mode === "iam") {
             credential = await auth.azureToken();
         } else {
