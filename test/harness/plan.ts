@@ -1,4 +1,4 @@
-import type { RecordedResource } from "./recorder";
+import { RecordedResource, UNKNOWN } from "./recorder";
 
 /**
  * Input keys worth a glance in a plan: sizes, counts, scaling bounds, auth and rollout. Found at any
@@ -56,6 +56,6 @@ export function keySettings(inputs: Record<string, unknown>): string {
 }
 
 function compact(value: unknown): string {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const text = (typeof value === "string" ? value : JSON.stringify(value)).split(UNKNOWN).join("(unknown)");
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
