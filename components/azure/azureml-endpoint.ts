@@ -298,7 +298,8 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             source: new pulumi.asset.FileAsset(path.join(local.dir, file)),
             contentType: "application/octet-stream",
             metadata: { contentHash: local.contentHash },
-        }, { parent: this }));
+        // Kept when the model moves on, like the version registered over them: a live deployment may still serve it.
+        }, { parent: this, retainOnDelete: true }));
         // Identity-based access: the endpoint's identity reads the workspace's storage; no keys in the datastore.
         const datastore = new machinelearningservices.Datastore(`${name}-models-datastore`, {
             resourceGroupName: workspace.resourceGroupName,

@@ -7,6 +7,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { nameSlug } from "../settings";
 
 /** Whether a resource answers requests from the public internet; Azure's own two values. */
 export type PublicNetworkAccess = "Enabled" | "Disabled";
@@ -32,7 +33,10 @@ export interface AzureMlWorkspaceArgs {
     readonly tags?: Record<string, string>;
 }
 
-/** Names of Azure resources that allow only lowercase letters and digits (storage accounts, registries), before the provider's random suffix. */
+// Logical names double as the prefix of the Azure name, to which azure-native adds 8 random characters:
+// they are cut so the whole stays within Azure's limits (storage and Key Vault 24, workspace 33).
+
+/** A name of lowercase letters and digits only (storage accounts, registries), cut to leave room for the random suffix. */
 function alphanumericName(name: string, suffix: string, maxLength: number): string {
     return `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, maxLength - suffix.length) + suffix;
 }
@@ -84,7 +88,7 @@ export class AzureMlWorkspace extends pulumi.ComponentResource {
         }, child);
 
         const client = authorization.getClientConfigOutput(child);
-        const vault = new keyvault.Vault(`${name}-kv`, {
+        const vault = new keyvault.Vault(alphanumericName(name, "kv", 16), {
             ...placement,
             properties: {
                 tenantId: client.tenantId,
@@ -118,7 +122,7 @@ export class AzureMlWorkspace extends pulumi.ComponentResource {
             publicNetworkAccess: "Enabled", // the deployer pushes from outside Azure
         }, child);
 
-        this.workspace = new machinelearningservices.Workspace(`${name}-workspace`, {
+        this.workspace = new machinelearningservices.Workspace(`${nameSlug(name, 15)}-workspace`, {
             ...placement,
             identity: { type: "SystemAssigned" },
             sku: { name: "Basic", tier: "Basic" },

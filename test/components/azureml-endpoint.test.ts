@@ -186,6 +186,15 @@ describe("AzureMlEndpoint", () => {
         expect(input(single(resources, T.environmentVersion), "properties", "image")).to.match(/@sha256:[0-9a-f]{64}$/);
     });
 
+    it("leaves room in globally unique names for azure-native's 8-character random suffix, however long the component's name", async () => {
+        const { resources } = await recordResources("test", () => new AzureMlEndpoint("fraud-detection-scoring-europe", PROD_ARGS));
+        const prefix = (type: string) => single(resources, type).name;
+        expect(prefix("azure-native:storage:StorageAccount")).to.match(/^[a-z0-9]{3,16}$/);
+        expect(prefix("azure-native:keyvault:Vault")).to.match(/^[a-z][a-z0-9]{2,15}$/);
+        expect(prefix("azure-native:containerregistry:Registry")).to.match(/^[a-z0-9]{5,42}$/);
+        expect(prefix("azure-native:machinelearningservices:Workspace").length).to.be.at.most(33 - 8);
+    });
+
     it("refuses bad args with messages naming the field, the value and what is allowed", () => {
         const refuse = (change: Partial<AzureMlEndpointArgs>, message: RegExp) =>
             expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
