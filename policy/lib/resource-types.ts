@@ -33,6 +33,12 @@ export const GCP = {
     cloudRunV1IamMember: "gcp:cloudrun/iamMember:IamMember",
     cloudRunV1IamBinding: "gcp:cloudrun/iamBinding:IamBinding",
     cloudRunV1IamPolicy: "gcp:cloudrun/iamPolicy:IamPolicy",
+    // Vertex AI. The model deployment is a Node.js dynamic provider resource, so its token is the generic
+    // one; `vertexModelDeploymentKind` is the `kind` prop that tells it apart.
+    vertexEndpoint: "gcp:vertex/aiEndpoint:AiEndpoint",
+    vertexModelDeployment: "pulumi-nodejs:dynamic:Resource",
+    vertexModelDeploymentKind: "ml-endpoints:gcp:VertexModelDeployment",
+    artifactRegistryRepository: "gcp:artifactregistry/repository:Repository",
 } as const;
 
 export const AZURE = {
