@@ -1,4 +1,4 @@
-import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "../lib/config";
+import { configWithDefaults, MinInstancesConfig, minInstancesSchema } from "../lib/config";
 import { resourceGuardrail } from "../lib/guardrail";
 import { violationMessage } from "../lib/messages";
 import { AWS } from "../lib/resource-types";
@@ -6,22 +6,11 @@ import { isProduction } from "../lib/stage";
 
 // Availability of SageMaker endpoints: a production endpoint survives the loss of one instance or zone.
 
-interface MinInstancesConfig extends GuardrailConfig {
-    readonly minInstances: number;
-}
-
 interface SageMakerVariantProps {
     readonly variantName?: string;
     readonly initialInstanceCount?: number;
     readonly serverlessConfig?: object;
 }
-
-const minInstancesSchema = {
-    properties: {
-        ...productionStagesSchema,
-        minInstances: { type: "integer", minimum: 1, default: 2, description: "The fewest serving instances a production target may run." },
-    },
-} as const;
 
 export const prodSageMakerMinInstances = resourceGuardrail({
     name: "prod-sagemaker-min-instances",

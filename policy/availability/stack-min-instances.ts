@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "../lib/config";
+import { configWithDefaults, MinInstancesConfig, minInstancesSchema } from "../lib/config";
 import { stackGuardrail } from "../lib/guardrail";
 import { violationMessage } from "../lib/messages";
 import { asCount, parentUrn, read } from "../lib/props";
@@ -11,31 +11,20 @@ import { isProduction } from "../lib/stage";
 // enough standing instances to lose one. Per-target rules say the same for their own resources; this one
 // also catches a target that has no rule of its own yet, and a Lambda target with no provisioned concurrency.
 
-interface StackMinInstancesConfig extends GuardrailConfig {
-    readonly minInstances: number;
-}
-
-const schema = {
-    properties: {
-        ...productionStagesSchema,
-        minInstances: { type: "integer", minimum: 1, default: 2, description: "The fewest standing serving instances each production target may run." },
-    },
-} as const;
-
 export const prodStackMinServingInstances = stackGuardrail({
     name: "prod-stack-min-serving-instances",
     description: "Every production target in the stack, on any cloud, keeps at least 2 standing serving instances (instances, replicas, or provisioned concurrency).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `scaling.minInstances` to 2 or more on every target of a production stack; on Lambda, keep provisioned concurrency of at least 2 on the serving alias.",
-    configSchema: schema,
+    configSchema: minInstancesSchema,
     metadata: {
         id: "AVL-100",
         mirrors: ["AWS Config SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT", "SecurityHub SageMaker.4", "Azure ML: 3+ instances for production deployments"],
         reads: [...SERVING_TYPES.floors, AWS.lambdaFunction],
     },
     validateStack: (args, reportViolation) => {
-        const config = configWithDefaults<StackMinInstancesConfig>(args, schema);
+        const config = configWithDefaults<MinInstancesConfig>(args, minInstancesSchema);
         const production = args.resources.filter((resource) => isProduction(resource, config.productionStages));
         const required = `production requires at least ${config.minInstances} serving instances on every target`;
 

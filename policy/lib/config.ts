@@ -17,6 +17,20 @@ export const productionStagesSchema: PolicyConfigSchema["properties"] = {
     },
 };
 
+/** Settings of a rule that holds production targets to a minimum of standing instances. */
+export interface MinInstancesConfig extends GuardrailConfig {
+    /** The fewest standing serving instances (instances, replicas, provisioned environments). */
+    readonly minInstances: number;
+}
+
+/** The configSchema of a min-instances rule: the production stages, and the minimum (default 2). */
+export const minInstancesSchema = {
+    properties: {
+        ...productionStagesSchema,
+        minInstances: { type: "integer", minimum: 1, default: 2, description: "The fewest standing serving instances a production target may run." },
+    },
+} as const satisfies PolicyConfigSchema;
+
 /**
  * The policy's config with its schema's defaults filled in: the CLI passes only what the
  * operator configured, and the offline runner does the same.

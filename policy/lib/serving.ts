@@ -1,10 +1,13 @@
-import { has, list, read } from "./props";
+import { has, list, peek, read } from "./props";
 import { AWS, CROSS_CLOUD } from "./resource-types";
 
 // Where each cloud keeps the numbers and names the cross-cloud guardrails judge: how many instances a
 // target serves with, how far it may scale, on what machines, from which image. One table, read by the
 // availability, cost and supply-chain rules alike, so a new target is taught to all of them at once.
 // Reads go through the props proxy: a value unknown at preview stops the rule (reported as advisory).
+
+/** The `kind` prop of components/gcp's VertexModelDeployment (a dynamic resource). */
+const VERTEX_DEPLOYMENT_KIND = "ml-endpoints:gcp:VertexModelDeployment";
 
 /** One value found on a resource, with the property path an operator would fix. */
 export interface Found<T = unknown> {
@@ -14,8 +17,10 @@ export interface Found<T = unknown> {
 
 /** A dynamic-provider resource that deploys a model to a Vertex AI endpoint (recognised by its props). */
 export function isVertexDeployment(type: string, props: unknown): boolean {
-    return type === CROSS_CLOUD.dynamicResource && has(props, "minReplicaCount")
-        && (has(props, "endpoint") || has(props, "endpointId") || has(props, "machineType") || has(props, "machineSpec"));
+    if (type !== CROSS_CLOUD.dynamicResource) return false;
+    // Ours says so in its `kind`; any other Vertex deployer is recognised by its replica and endpoint props.
+    return peek(props, "kind") === VERTEX_DEPLOYMENT_KIND
+        || (has(props, "minReplicaCount") && (has(props, "endpoint") || has(props, "endpointId") || has(props, "machineType") || has(props, "machineSpec")));
 }
 
 /** The standing serving capacity a resource declares (the floor an outage of one instance eats into). */
