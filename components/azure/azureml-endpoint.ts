@@ -19,7 +19,11 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
     readonly resourceGroupName?: pulumi.Input<string>;
     /** The Azure region. Default: the resource group's (a new group takes the `azure-native:location` config). */
     readonly location?: pulumi.Input<string>;
-    /** The online endpoint's name: 3–32 letters, digits and dashes, unique in the region. Default: `<model name>-<stage>`. */
+    /**
+     * The online endpoint's name: 3–32 letters, digits and dashes. It is the scoring URI's DNS label
+     * (`<name>.<region>.inference.ml.azure.com`), so it must be unique in the region across all of Azure.
+     * Default: `<model name>-<stage>-<6 hex digits of the Pulumi organization, project, stack and component name>`.
+     */
     readonly endpointName?: string;
     /**
      * Instances each deployment starts with (its `sku.capacity`, the autoscale default). Must lie within
@@ -66,6 +70,22 @@ const SERVING_PORT = 8080;
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
 /** Azure autoscale cooldowns run from one minute to one week. */
 const COOLDOWN_BOUNDS_SECONDS = [60, 7 * 24 * 3600] as const;
+
+/** The Pulumi organization; empty where the engine does not say (older CLIs, mocks without one). */
+function organization(): string {
+    try {
+        return pulumi.getOrganization();
+    } catch {
+        return "";
+    }
+}
+
+/** `<model>-<stage>-<hash>`: readable, and stable for this stack, yet unlikely to be taken by anyone else in the region. */
+function defaultEndpointName(name: string, args: Pick<InferenceEndpointArgs, "model" | "stage">): string {
+    const owner = `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    const suffix = createHash("sha256").update(owner).digest("hex").slice(0, 6);
+    return `${nameSlug(`${args.model.name}-${args.stage}`, 25).replace(/^[^a-z]+/, "").replace(/-+$/, "")}-${suffix}`;
+}
 
 /** `trafficSplit`, its range error reported as this component's. */
 function planTraffic(component: string, rollout: ResolvedSettings["rollout"], live: DeploymentColor): TrafficPlan {
@@ -145,7 +165,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }
         const maxConcurrent = args.maxConcurrentRequestsPerInstance ?? 32;
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) fail(`maxConcurrentRequestsPerInstance ${maxConcurrent} must be a whole number ≥ 1`);
-        const endpointName = args.endpointName ?? nameSlug(`${args.model.name}-${args.stage}`, 32).replace(/^[^a-z]+/, "");
+        const endpointName = args.endpointName ?? defaultEndpointName(name, args);
         if (!/^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/.test(endpointName)) {
             fail(`endpointName "${endpointName}" must be 3–32 letters, digits and dashes, starting with a letter and not ending with a dash`);
         }

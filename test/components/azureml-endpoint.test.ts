@@ -47,7 +47,7 @@ describe("AzureMlEndpoint", () => {
             expect(traffic.inputs["traffic"]).to.deep.equal({ blue: 100 });
             const deployment = single(resources, T.deployment);
             expect(traffic.dependencies).to.include(deployment.urn);
-            expect(String(traffic.inputs["endpointId"])).to.match(/\/onlineEndpoints\/churn-classifier-prod$/);
+            expect(String(traffic.inputs["endpointId"])).to.match(/\/onlineEndpoints\/churn-classifier-prod-[0-9a-f]{6}$/);
         });
 
         it("runs a Managed deployment of 3 Standard_DS3_v2 instances with probes, a request timeout and concurrency above Azure's 1", () => {
@@ -76,7 +76,7 @@ describe("AzureMlEndpoint", () => {
             const deployment = single(resources, T.deployment);
             // The target is the deployment's own id: the value and where it came from.
             expect(autoscale.propertyDependencies["targetResourceUri"]).to.deep.equal([deployment.urn]);
-            expect(autoscale.inputs["targetResourceUri"]).to.match(/\/onlineEndpoints\/churn-classifier-prod\/deployments\/blue$/);
+            expect(autoscale.inputs["targetResourceUri"]).to.match(/\/onlineEndpoints\/churn-classifier-prod-[0-9a-f]{6}\/deployments\/blue$/);
             expect(input(autoscale, "profiles", 0, "capacity")).to.deep.equal({ minimum: "3", maximum: "10", default: "3" });
             const [out, scaleIn] = input(autoscale, "profiles", 0, "rules") as { metricTrigger: Record<string, unknown>; scaleAction: Record<string, unknown> }[];
             expect(out!.metricTrigger).to.include({ metricName: "CpuUtilizationPercentage", operator: "GreaterThan", threshold: 70, metricResourceUri: autoscale.inputs["targetResourceUri"] });
@@ -118,8 +118,9 @@ describe("AzureMlEndpoint", () => {
 
         it("exposes the scoring URI, names and auth mode, and no key unless asked", async () => {
             const [scoringUri, endpointName, deploymentName] = await Promise.all([resolve(endpoint.scoringUri), resolve(endpoint.endpointName), resolve(endpoint.deploymentName)]);
-            expect(scoringUri).to.equal("https://churn-classifier-prod.eastus.inference.ml.azure.com/score");
-            expect(endpointName).to.equal("churn-classifier-prod");
+            // The name is the scoring URI's DNS label, unique per region across Azure: model and stage, plus a stable hash of the stack.
+            expect(endpointName).to.match(/^churn-classifier-prod-[0-9a-f]{6}$/);
+            expect(scoringUri).to.equal(`https://${endpointName}.eastus.inference.ml.azure.com/score`);
             expect(deploymentName).to.equal("blue");
             expect(endpoint.primaryKey).to.equal(undefined);
         });
