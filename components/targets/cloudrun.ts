@@ -1,19 +1,16 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { targetFields } from "../config/schema";
 import { CLOUD_RUN_CPUS, CLOUD_RUN_INGRESS, cloudRunArgsProblems, CloudRunEndpoint, publicAccessProblem } from "../gcp/cloudrun-endpoint";
 import { EndpointArgsError } from "../settings";
 import type { StackContext, TargetOutputs } from "./context";
-
-const GCP_REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+import { gcpPlacement, gcpPlacementFields } from "./gcp-placement";
 
 /** `ml-endpoints:targets.cloudrun` in a stack file. `scaling.targetLoadPerInstance` is the concurrency per instance. */
 export const cloudrunTargetSchema = z.strictObject({
     ...targetFields,
     // Refused with its reason by cloudRunArgsProblems: Cloud Run sizes instances by cpu and memory.
     instanceType: z.unknown().optional(),
-    region: z.string().regex(GCP_REGION, "region must be a GCP region such as us-central1").optional(),
-    project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "project must be a GCP project id (6–30 lowercase letters, digits, dashes)").optional(),
+    ...gcpPlacementFields,
     serviceName: z.string().regex(/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/, "serviceName must be ≤ 49 lowercase letters, digits and inner dashes, starting with a letter").optional(),
     cpu: z.enum(CLOUD_RUN_CPUS).optional(),
     memory: z.string().optional(),
@@ -30,32 +27,12 @@ export const cloudrunTargetSchema = z.strictObject({
 
 export type CloudRunTargetConfig = z.infer<typeof cloudrunTargetSchema>;
 
-/**
- * The target's region: its own `region`, else the GCP provider's `gcp:region`, so Cloud Run, its model bucket and
- * the stack's shared Artifact Registry image all live in one place.
- */
-export function gcpRegionFor(target: string, configured: string | undefined): string {
-    const region = configured ?? new pulumi.Config("gcp").get("region");
-    if (region === undefined) {
-        throw new EndpointArgsError(`ml-endpoints:targets.${target}.region: not set, and gcp:region is not set either; set gcp:region (e.g. us-central1) in the stack file`);
-    }
-    return region;
-}
-
 export function deployCloudRun(name: string, target: CloudRunTargetConfig, stack: StackContext): TargetOutputs {
     // The one rule the schema cannot check (it needs the stage), reported with its config key.
     const publicAccess = publicAccessProblem(stack.stage, target.auth);
     if (publicAccess) throw new EndpointArgsError(`ml-endpoints:targets.${name}.auth: ${publicAccess}`);
-    const { region, project, instanceType: _unused, ...settings } = target;
-    const location = gcpRegionFor(name, region);
-    const endpoint = new CloudRunEndpoint(name, {
-        ...settings,
-        stage: stack.stage,
-        model: stack.model,
-        region: location,
-        project,
-        image: { uri: stack.gcpImageUri(location, project) },
-    });
+    const { region: _region, project: _project, instanceType: _unused, ...settings } = target;
+    const endpoint = new CloudRunEndpoint(name, { ...settings, ...gcpPlacement(name, target, stack) });
     return {
         url: endpoint.url,
         serviceName: endpoint.serviceName,

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { targetFields } from "../config/schema";
 import { isVertexPredictionMachineType, VERTEX_MACHINE_TYPES_DESCRIPTION, VertexEndpoint } from "../gcp/vertex-endpoint";
-import { gcpRegionFor } from "./cloudrun";
 import type { StackContext, TargetOutputs } from "./context";
+import { gcpPlacement, gcpPlacementFields } from "./gcp-placement";
 
 /**
  * `ml-endpoints:targets.vertex` in a stack file. `scaling.minInstances`/`maxInstances` are the replica
@@ -13,8 +13,7 @@ export const vertexTargetSchema = z.strictObject({
     instanceType: z.string().refine(isVertexPredictionMachineType, {
         error: (issue) => `instanceType ${JSON.stringify(issue.input)} is not ${VERTEX_MACHINE_TYPES_DESCRIPTION}`,
     }).optional(),
-    region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "region must be a GCP region such as us-central1").optional(),
-    project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "project must be a GCP project id (6–30 lowercase letters, digits, dashes)").optional(),
+    ...gcpPlacementFields,
     endpointDisplayName: z.string().min(1).max(128).optional(),
     kmsKeyName: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
         "kmsKeyName must be a Cloud KMS key name: projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>").optional(),
@@ -32,17 +31,8 @@ export const vertexTargetSchema = z.strictObject({
 export type VertexTargetConfig = z.infer<typeof vertexTargetSchema>;
 
 export function deployVertex(name: string, target: VertexTargetConfig, stack: StackContext): TargetOutputs {
-    const { region, project, ...settings } = target;
-    const location = gcpRegionFor(name, region);
-    const endpoint = new VertexEndpoint(name, {
-        ...settings,
-        stage: stack.stage,
-        model: stack.model,
-        region: location,
-        project,
-        // One image per stack on Artifact Registry, shared with Cloud Run.
-        image: { uri: stack.gcpImageUri(location, project) },
-    });
+    const { region: _region, project: _project, ...settings } = target;
+    const endpoint = new VertexEndpoint(name, { ...settings, ...gcpPlacement(name, target, stack) });
     return {
         project: endpoint.project,
         region: endpoint.region,
