@@ -1,44 +1,36 @@
-import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "../lib/config";
-import { resourceGuardrail } from "../lib/guardrail";
+import { resourceGuardrail, stageSplitGuardrails } from "../lib/guardrail";
 import { violationMessage } from "../lib/messages";
 import { AWS } from "../lib/resource-types";
-import { isProduction } from "../lib/stage";
 
 // Access to the Lambda target: who may call its API, and who may invoke its function.
 
 /** The authorization types that check the caller; `NONE` (or no type at all) lets anyone in. */
 const AUTHENTICATING_TYPES = ["AWS_IAM", "JWT", "CUSTOM"];
 
-/**
- * One rule, two enforcement levels: CrossGuard fixes a policy's level, not a violation's, so the route-auth
- * rule is one policy for production stages (mandatory) and one for the rest (advisory).
- */
-function routeAuthGuardrail(production: boolean) {
-    const schema = { properties: { ...productionStagesSchema } } as const;
-    return resourceGuardrail({
-        name: production ? "api-routes-require-auth" : "api-routes-require-auth-outside-prod",
-        description: production
-            ? "Every API Gateway route of a production stack checks its caller (IAM or a JWT/Lambda authorizer)."
-            : "API Gateway routes outside production check their caller too; anonymous routes are allowed there, but flagged.",
-        severity: production ? "critical" : "medium",
-        enforcementLevel: production ? "mandatory" : "advisory",
-        remediationSteps: "Set `auth: iam` (callers sign with SigV4, service `execute-api`) or `auth: jwt` with `jwt.issuer` and `jwt.audience` on the lambda target.",
-        configSchema: schema,
-        metadata: { id: production ? "ACC-010" : "ACC-011", mirrors: ["CKV_AWS_309"], reads: [AWS.apigatewayv2Route] },
-        validate: (args, reportViolation) => {
-            const config = configWithDefaults<GuardrailConfig>(args, schema);
-            if (isProduction(args, config.productionStages) !== production) return;
-            const authorizationType = args.props["authorizationType"];
-            if (typeof authorizationType !== "string" || !AUTHENTICATING_TYPES.includes(authorizationType)) {
-                reportViolation(violationMessage(args.name, `authorizationType (route ${JSON.stringify(args.props["routeKey"])})`, authorizationType,
-                    `${production ? "production" : "every stage"} requires one of ${AUTHENTICATING_TYPES.join(", ")}`));
-            }
-        },
-    });
-}
-
-export const apiRoutesRequireAuth = routeAuthGuardrail(true);
-export const apiRoutesRequireAuthOutsideProd = routeAuthGuardrail(false);
+export const [apiRoutesRequireAuth, apiRoutesRequireAuthOutsideProd] = stageSplitGuardrails({
+    production: {
+        name: "api-routes-require-auth",
+        id: "ACC-010",
+        description: "Every API Gateway route of a production stack checks its caller (IAM or a JWT/Lambda authorizer).",
+        severity: "critical",
+    },
+    elsewhere: {
+        name: "api-routes-require-auth-outside-prod",
+        id: "ACC-011",
+        description: "API Gateway routes outside production check their caller too; anonymous routes are allowed there, but flagged.",
+        severity: "medium",
+    },
+    remediationSteps: "Set `auth: iam` (callers sign with SigV4, service `execute-api`) or `auth: jwt` with `jwt.issuer` and `jwt.audience` on the lambda target.",
+    mirrors: ["CKV_AWS_309"],
+    reads: [AWS.apigatewayv2Route],
+    validate: (args, reportViolation, production) => {
+        const authorizationType = args.props["authorizationType"];
+        if (typeof authorizationType !== "string" || !AUTHENTICATING_TYPES.includes(authorizationType)) {
+            reportViolation(violationMessage(args.name, `authorizationType (route ${JSON.stringify(args.props["routeKey"])})`, authorizationType,
+                `${production ? "production" : "every stage"} requires one of ${AUTHENTICATING_TYPES.join(", ")}`));
+        }
+    },
+});
 
 export const lambdaPermissionScoped = resourceGuardrail({
     name: "lambda-permission-scoped",

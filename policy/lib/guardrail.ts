@@ -1,4 +1,6 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { configWithDefaults, GuardrailConfig, productionStagesSchema } from "./config";
+import { isProduction } from "./stage";
 
 /** What the pack's README table says of a guardrail, beside the policy's own name and description. */
 export interface GuardrailMetadata {
@@ -43,4 +45,45 @@ export function resourceGuardrail(spec: ResourceGuardrailSpec): ResourceGuardrai
 /** A stack policy with its README metadata. */
 export function stackGuardrail(spec: StackGuardrail): StackGuardrail {
     return spec;
+}
+
+/** The parts of a guardrail that differ between its production and its elsewhere half. */
+export interface StageHalf {
+    readonly name: string;
+    readonly id: string;
+    readonly description: string;
+    readonly severity: NonNullable<ResourceValidationPolicy["severity"]>;
+}
+
+type StageSplitSpec = Omit<ResourceGuardrailSpec, "name" | "description" | "severity" | "enforcementLevel" | "configSchema" | "metadata" | "validate"> & {
+    readonly production: StageHalf;
+    readonly elsewhere: StageHalf;
+    readonly mirrors: readonly string[];
+    readonly reads: readonly string[];
+    /** Called only for resources of the half's stages; `production` says which half is asking. */
+    readonly validate: (args: ResourceValidationArgs, reportViolation: ReportViolation, production: boolean) => void;
+};
+
+/**
+ * One rule at two levels: mandatory on production stages, advisory elsewhere. CrossGuard fixes the level
+ * per policy, not per violation, so the rule becomes two policies that share one check, and each level
+ * stays configurable on its own.
+ */
+export function stageSplitGuardrails(spec: StageSplitSpec): [production: ResourceGuardrail, elsewhere: ResourceGuardrail] {
+    const { production, elsewhere, mirrors, reads, validate, ...shared } = spec;
+    const schema = { properties: { ...productionStagesSchema } } as const;
+    const half = (stage: StageHalf, isProductionHalf: boolean) => resourceGuardrail({
+        ...shared,
+        name: stage.name,
+        description: stage.description,
+        severity: stage.severity,
+        enforcementLevel: isProductionHalf ? "mandatory" : "advisory",
+        configSchema: schema,
+        metadata: { id: stage.id, mirrors, reads },
+        validate: (args, reportViolation) => {
+            const config = configWithDefaults<GuardrailConfig>(args, schema);
+            if (isProduction(args, config.productionStages) === isProductionHalf) validate(args, reportViolation, isProductionHalf);
+        },
+    });
+    return [half(production, true), half(elsewhere, false)];
 }
