@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { StackConfigError, validateStackConfig } from "../../components/config";
+import { validateStackConfig } from "../../components/config";
 import { readStackFile, stackFilePath } from "../harness/run-program";
+import { configProblemsOf } from "../harness/verdict";
 
 /** The `ml-endpoints:*` keys of a stack file, in the shape `validateStackConfig` takes. */
 function rawConfigOf(file: string) {
@@ -10,15 +11,6 @@ function rawConfigOf(file: string) {
 
 const PROD = rawConfigOf(stackFilePath("prod"));
 
-function problemsOf(stack: string, raw: Parameters<typeof validateStackConfig>[1]): readonly string[] {
-    try {
-        validateStackConfig(stack, raw);
-    } catch (error) {
-        if (error instanceof StackConfigError) return error.problems;
-        throw error;
-    }
-    throw new Error("expected the config to be refused");
-}
 
 function withSageMaker(change: Record<string, unknown>) {
     const targets = structuredClone(PROD.targets) as { sagemaker: Record<string, unknown> };
@@ -36,48 +28,48 @@ describe("stack config validation", () => {
     }
 
     it("names both bounds when minInstances exceeds maxInstances", () => {
-        expect(problemsOf("prod", withSageMaker({ scaling: { minInstances: 3, maxInstances: 2 } }))).to.deep.equal([
+        expect(configProblemsOf("prod", withSageMaker({ scaling: { minInstances: 3, maxInstances: 2 } }))).to.deep.equal([
             "ml-endpoints:targets.sagemaker.scaling.minInstances: minInstances 3 is greater than maxInstances 2",
         ]);
     });
 
     it("names the SageMaker vocabulary for a bare EC2 instance type", () => {
-        expect(problemsOf("prod", withSageMaker({ instanceType: "m5.large" }))).to.deep.equal([
+        expect(configProblemsOf("prod", withSageMaker({ instanceType: "m5.large" }))).to.deep.equal([
             "ml-endpoints:targets.sagemaker.instanceType: instanceType \"m5.large\" is not a SageMaker type (ml.*, e.g. ml.m5.xlarge)",
         ]);
     });
 
     it("lists the allowed targets for an unknown one", () => {
         const targets = { ...(PROD.targets as object), sagemkaer: {} };
-        const [problem] = problemsOf("prod", { ...PROD, targets });
+        const [problem] = configProblemsOf("prod", { ...PROD, targets });
         expect(problem).to.match(/^ml-endpoints:targets\.sagemkaer: unknown target "sagemkaer"; allowed: sagemaker/);
     });
 
     it("lists the allowed keys for a misspelt one", () => {
-        expect(problemsOf("prod", withSageMaker({ scaling: { minInstances: 2, maxInstance: 10 } }))).to.deep.equal([
+        expect(configProblemsOf("prod", withSageMaker({ scaling: { minInstances: 2, maxInstance: 10 } }))).to.deep.equal([
             "ml-endpoints:targets.sagemaker.scaling.maxInstances: is required (a number)",
             "ml-endpoints:targets.sagemaker.scaling: unknown key \"maxInstance\"; allowed: minInstances, maxInstances, targetLoadPerInstance, scaleOutCooldownSeconds, scaleInCooldownSeconds",
         ]);
     });
 
     it("reports every problem at once, each with the value found", () => {
-        const problems = problemsOf("prod", withSageMaker({ scaling: { minInstances: "two", maxInstances: 10 }, auth: "open", rollout: { strategy: "yolo" } }));
+        const problems = configProblemsOf("prod", withSageMaker({ scaling: { minInstances: "two", maxInstances: 10 }, auth: "open", rollout: { strategy: "yolo" } }));
         expect(problems).to.have.length(3);
         expect(problems.join("\n")).to.include("scaling.minInstances").and.include('"two"').and.include('auth').and.include('"open"').and.include('"yolo"');
     });
 
     it("needs a stage when the stack name is not one", () => {
-        const problems = problemsOf("feature-x", { ...PROD, stage: undefined });
+        const problems = configProblemsOf("feature-x", { ...PROD, stage: undefined });
         expect(problems[0]).to.equal('ml-endpoints:stage is not set and the stack name "feature-x" is not a stage; set it to one of dev, staging, prod');
     });
 
     it("needs exactly one model source", () => {
-        const problems = problemsOf("prod", { ...PROD, model: { name: "m", version: "1", path: "app/model", artifactUri: "s3://b/m.tar.gz" } });
+        const problems = configProblemsOf("prod", { ...PROD, model: { name: "m", version: "1", path: "app/model", artifactUri: "s3://b/m.tar.gz" } });
         expect(problems).to.deep.equal(["ml-endpoints:model: give exactly one of model.path and model.artifactUri"]);
     });
 
     it("refuses serverless mixed with instance settings", () => {
-        const problems = problemsOf("dev", withSageMaker({ serverless: { memorySizeMb: 2048 } }));
+        const problems = configProblemsOf("dev", withSageMaker({ serverless: { memorySizeMb: 2048 } }));
         expect(problems[0]).to.match(/serverless: serverless endpoints have no instances/);
     });
 });

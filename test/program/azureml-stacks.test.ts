@@ -1,12 +1,11 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { StackConfigError, validateStackConfig } from "../../components/config";
-import { runPoliciesOffline } from "../../policy/offline";
-import { ALL_POLICIES } from "../../policy/policies";
 import type { RecordedResource } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
 import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
 import { SynthReport, synthesize } from "../harness/synth";
+import { configProblemsOf, mandatoryViolations } from "../harness/verdict";
 
 // The azureml target through the real program and the real stack files, under mocks, judged by the pack.
 
@@ -78,8 +77,7 @@ describe("the azureml target, per stack", () => {
         });
 
         it("meets every mandatory guardrail", async () => {
-            const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
-            expect(violations.filter((violation) => violation.level === "mandatory")).to.deep.equal([]);
+            expect(await mandatoryViolations(run)).to.deep.equal([]);
         });
     });
 });
@@ -120,12 +118,7 @@ describe("the azureml target's misconfigurations", () => {
                 },
             },
         };
-        let problems: readonly string[] = [];
-        try {
-            validateStackConfig("prod", raw);
-        } catch (error) {
-            problems = (error as StackConfigError).problems;
-        }
+        const problems = configProblemsOf("prod", raw);
         expect(problems).to.include.members([
             'ml-endpoints:targets.azureml.instanceType: instanceType "Standard_B2s" is not offered by Azure ML managed online endpoints (e.g. Standard_DS2_v2, Standard_DS3_v2, Standard_F4s_v2, Standard_E4s_v3; see the managed online endpoints SKU list)',
             'ml-endpoints:targets.azureml.auth: auth "jwt" is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam',

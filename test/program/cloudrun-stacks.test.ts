@@ -1,23 +1,16 @@
 import * as path from "node:path";
 import { expect } from "chai";
-import { StackConfigError, validateStackConfig } from "../../components/config";
-import { runPoliciesOffline } from "../../policy/offline";
-import { ALL_POLICIES } from "../../policy/policies";
 import { RecordedResource, UNKNOWN } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
 import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
 import { synthesize } from "../harness/synth";
+import { configProblemsOf, mandatoryViolations } from "../harness/verdict";
 
 // The cloudrun target through the real program and the real stack files, under mocks.
 
 const SERVICE = "gcp:cloudrunv2/service:Service";
 const INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember";
 const cloudRunChildren = (run: ProgramRun) => run.resources.filter((resource) => resource.parent === "cloudrun");
-
-async function mandatoryViolations(run: ProgramRun) {
-    const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
-    return violations.filter((violation) => violation.level === "mandatory");
-}
 
 /** Every Artifact Registry image reference anywhere in the stack's inputs. */
 function artifactRegistryImages(resources: readonly RecordedResource[]): Set<string> {
@@ -138,15 +131,7 @@ describe("the cloudrun target's misconfigurations", () => {
                 },
             },
         };
-        const error = (() => {
-            try {
-                validateStackConfig("prod", raw);
-            } catch (caught) {
-                return caught;
-            }
-        })();
-        expect(error).to.be.instanceOf(StackConfigError);
-        const problems = (error as StackConfigError).problems;
+        const problems = configProblemsOf("prod", raw);
         expect(problems).to.include.members([
             'ml-endpoints:targets.cloudrun.instanceType: instanceType "n1-standard-4" is not a Cloud Run setting: size instances with cpu (1, 2, 4, 6, 8) and memory (e.g. 2Gi)',
             'ml-endpoints:targets.cloudrun.memory: memory "16Gi" does not fit cpu "1": Cloud Run allows 512Mi–4Gi with 1 vCPU',

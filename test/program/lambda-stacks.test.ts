@@ -1,9 +1,10 @@
 import * as path from "node:path";
 import { expect } from "chai";
-import { StackConfigError, validateStackConfig } from "../../components/config";
+import { StackConfigError } from "../../components/config";
 import { input, ofType, single } from "../harness/query";
 import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
 import { synthesize } from "../harness/synth";
+import { configProblemsOf } from "../harness/verdict";
 
 // The lambda target through the real program and the real stack files, under mocks.
 
@@ -121,12 +122,7 @@ describe("the lambda target's misconfigurations", () => {
                 },
             },
         };
-        let problems: readonly string[] = [];
-        try {
-            validateStackConfig("prod", raw);
-        } catch (error) {
-            problems = (error as StackConfigError).problems;
-        }
+        const problems = configProblemsOf("prod", raw);
         expect(problems).to.include.members([
             'ml-endpoints:targets.lambda.instanceType: instanceType "ml.m5.large" is not used by Lambda: memorySizeMb (128–10240) sets the size',
             "ml-endpoints:targets.lambda.memorySizeMb: memorySizeMb 64 is outside Lambda's 128–10240 MB (whole MB)",

@@ -1,18 +1,12 @@
 import { expect } from "chai";
-import { runPoliciesOffline } from "../../policy/offline";
-import { ALL_POLICIES } from "../../policy/policies";
 import { input, single } from "../harness/query";
 import { ProgramRun, readStackFile, runProgram, stackFilePath } from "../harness/run-program";
+import { mandatoryViolations } from "../harness/verdict";
 
 // The whole program, per stack, in one process: index.ts exports a function, so each run is fresh.
 
 async function runStack(stack: string): Promise<ProgramRun> {
     return runProgram(stack, readStackFile(stackFilePath(stack)));
-}
-
-async function mandatoryViolations(run: ProgramRun) {
-    const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
-    return violations.filter((violation) => violation.level === "mandatory");
 }
 
 describe("the program, per stack", () => {
