@@ -50,10 +50,20 @@ export async function synthesize(stack: string, configFile: string, options: Syn
         resources: run.resources,
         report: {
             stack,
-            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: resource.inputs })),
+            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: reportedInputs(resource.inputs) })),
             violations,
         },
     };
+}
+
+/**
+ * A resource's inputs as the JSON report shows them: a dynamic resource's serialized provider (tens of KB of
+ * JavaScript that Pulumi stores with it) is summarised, since no reader of the report wants its source.
+ */
+function reportedInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+    const provider = inputs["__provider"];
+    if (typeof provider !== "string") return inputs;
+    return { ...inputs, __provider: `<serialized dynamic provider, ${provider.length} bytes>` };
 }
 
 /** The synth's verdict, shared by the CLI and the tests: 1 on any mandatory violation (remediate counts as mandatory). */

@@ -25,6 +25,9 @@ describe("npm run synth", () => {
         expect(report.stack).to.equal("prod");
         expect(report.violations.filter((violation: { level: string }) => violation.level === "mandatory")).to.deep.equal([]);
         expect(report.resources.find((resource: { name: string }) => resource.name === "sagemaker-config")).to.include({ parent: "sagemaker" });
+        const providers = report.resources.map((resource: { inputs: Record<string, unknown> }) => resource.inputs["__provider"]).filter((provider: unknown) => provider !== undefined);
+        expect(providers, "the prod stack has dynamic resources").to.not.be.empty;
+        for (const provider of providers) expect(provider).to.match(/^<serialized dynamic provider, \d+ bytes>$/);
     });
 
     it("exits 1 naming the policy when prod runs one instance", () => {
