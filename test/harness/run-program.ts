@@ -24,6 +24,13 @@ export function stackFilePath(stack: string): string {
     return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
 }
 
+/** The misconfiguration corpus: whole stack files that synth must refuse (see test/policy/misconfigured-corpus.test.ts). */
+export const MISCONFIGURED_DIR = path.join(REPO_ROOT, "test/fixtures/misconfigured");
+
+export function misconfiguredStackFile(name: string): string {
+    return path.join(MISCONFIGURED_DIR, name);
+}
+
 /** Reads a stack file's `config:` map; a missing or malformed file is an error naming the file. */
 export function readStackFile(file: string): StackFileConfig {
     if (!fs.existsSync(file)) throw new Error(`stack config file ${file} does not exist`);

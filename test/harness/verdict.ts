@@ -2,6 +2,7 @@ import { StackConfigError, validateStackConfig } from "../../components/config";
 import { OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
 import type { ProgramRun } from "./run-program";
+import { synthesize } from "./synth";
 
 // The two verdicts the program tests ask for: what the policy pack denies, and what config validation refuses.
 
@@ -9,6 +10,16 @@ import type { ProgramRun } from "./run-program";
 export async function mandatoryViolations(run: ProgramRun): Promise<OfflineViolation[]> {
     const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({ ...resource, props: resource.inputs })));
     return violations.filter((violation) => violation.level === "mandatory");
+}
+
+/** The error synth refuses a stack file with (invalid config, or args a component rejects); throws when it synthesizes. */
+export async function synthRefusal(stack: string, configFile: string): Promise<Error> {
+    try {
+        await synthesize(stack, configFile);
+    } catch (error) {
+        return error as Error;
+    }
+    throw new Error(`expected synth to refuse ${configFile}, but it synthesized`);
 }
 
 /** The problems config validation lists for `raw`; throws when the config is accepted, so a test cannot pass vacuously. */

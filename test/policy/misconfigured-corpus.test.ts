@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig } from "../harness/pack-config";
-import { REPO_ROOT } from "../harness/run-program";
+import { MISCONFIGURED_DIR, REPO_ROOT } from "../harness/run-program";
 import { exitCodeOf, isConfigError, synthesize } from "../harness/synth";
 
 // The misconfiguration corpus: each file in test/fixtures/misconfigured/ is a whole stack file that must
@@ -14,7 +14,6 @@ import { exitCodeOf, isConfigError, synthesize } from "../harness/synth";
 // policy/examples/strict-org.json). Files run in-process through `synthesize()`, with the CLI's own
 // exit-code decision; test/program/synth-cli.test.ts covers the real process.
 
-const CORPUS = path.join(REPO_ROOT, "test/fixtures/misconfigured");
 const MINIMUM_CORPUS = 15;
 
 interface CorpusCase {
@@ -25,7 +24,7 @@ interface CorpusCase {
 }
 
 function readCase(file: string): CorpusCase {
-    const text = fs.readFileSync(path.join(CORPUS, file), "utf8");
+    const text = fs.readFileSync(path.join(MISCONFIGURED_DIR, file), "utf8");
     const lines = text.split("\n");
     const expected = /^# expect: (\S+)\s*$/.exec(lines[0] ?? "")?.[1];
     if (expected === undefined) throw new Error(`${file}: the first line must be "# expect: <policy name or config key>"`);
@@ -39,7 +38,7 @@ function readCase(file: string): CorpusCase {
 async function synthOutcome(corpusCase: CorpusCase): Promise<{ code: 0 | 1; named: string[]; output: string }> {
     try {
         const policyConfig = corpusCase.policyConfig === undefined ? undefined : loadPackConfig(ALL_POLICIES, path.join(REPO_ROOT, corpusCase.policyConfig)).config;
-        const { report } = await synthesize(corpusCase.stack, path.join(CORPUS, corpusCase.file), { policyConfig });
+        const { report } = await synthesize(corpusCase.stack, path.join(MISCONFIGURED_DIR, corpusCase.file), { policyConfig });
         const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
         return { code: exitCodeOf(report.violations), named: mandatory.map((violation) => violation.policy), output: mandatory.map((violation) => `${violation.policy}: ${violation.message}`).join("\n") };
     } catch (error) {
@@ -49,7 +48,7 @@ async function synthOutcome(corpusCase: CorpusCase): Promise<{ code: 0 | 1; name
 }
 
 describe("the misconfiguration corpus (test/fixtures/misconfigured)", () => {
-    const files = fs.readdirSync(CORPUS).filter((file) => file.endsWith(".yaml")).sort();
+    const files = fs.readdirSync(MISCONFIGURED_DIR).filter((file) => file.endsWith(".yaml")).sort();
     const policyNames = new Set(ALL_POLICIES.map((policy) => policy.name));
 
     it(`holds at least ${MINIMUM_CORPUS} stack files, each naming a real policy or a config key`, () => {

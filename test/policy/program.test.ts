@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig } from "../harness/pack-config";
 import { UNKNOWN } from "../harness/recorder";
-import { REPO_ROOT, stackFilePath } from "../harness/run-program";
+import { misconfiguredStackFile, REPO_ROOT, stackFilePath } from "../harness/run-program";
 import { exitCodeOf, synthesize, SynthReport } from "../harness/synth";
 
 // The whole program judged by the whole pack, as the synth does it: the shipped stacks pass, a preview
@@ -40,7 +40,7 @@ describe("the pack over the whole program", () => {
         });
 
         it("still denies a misconfiguration that config makes known at preview", async () => {
-            const { report: oneInstance } = await synthesize("prod", path.join(REPO_ROOT, "test/fixtures/misconfigured/sagemaker-prod-one-instance.yaml"), { preview: true });
+            const { report: oneInstance } = await synthesize("prod", misconfiguredStackFile("sagemaker-prod-one-instance.yaml"), { preview: true });
             expect(mandatory(oneInstance).map((violation) => violation.policy)).to.include.members(["prod-sagemaker-min-instances", "prod-stack-min-serving-instances"]);
         });
     });

@@ -1,11 +1,10 @@
-import * as path from "node:path";
 import { expect } from "chai";
 import { StackConfigError, validateStackConfig } from "../../components/config";
 import type { RecordedResource } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
-import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
+import { misconfiguredStackFile, ProgramRun, readStackFile, runProgram, stackFilePath } from "../harness/run-program";
 import { SynthReport, synthesize } from "../harness/synth";
-import { configProblemsOf, mandatoryViolations } from "../harness/verdict";
+import { configProblemsOf, mandatoryViolations, synthRefusal } from "../harness/verdict";
 
 // The azureml target through the real program and the real stack files, under mocks, judged by the pack.
 
@@ -83,11 +82,10 @@ describe("the azureml target, per stack", () => {
 });
 
 describe("the azureml target's misconfigurations", () => {
-    const misconfigured = (name: string) => path.join(REPO_ROOT, "test/fixtures/misconfigured", name);
 
     it("a prod deployment on one instance is denied by prod-azureml-min-instances, at preview too", async () => {
         for (const preview of [false, true]) {
-            const { report } = await synthesize("prod", misconfigured("prod-azureml-capacity-1.yaml"), { preview });
+            const { report } = await synthesize("prod", misconfiguredStackFile("prod-azureml-capacity-1.yaml"), { preview });
             const messages = mandatory(report).filter((violation) => violation.policy === "prod-azureml-min-instances").map((violation) => violation.message);
             expect(messages, `preview ${preview}`).to.have.members([
                 "azureml-blue: sku.capacity is 1; production requires at least 2",
@@ -97,7 +95,7 @@ describe("the azureml target's misconfigurations", () => {
     });
 
     it("auth none is refused before anything is built, naming the key and what Azure allows", async () => {
-        const error = await synthesize("prod", misconfigured("prod-azureml-auth-none.yaml")).then(() => undefined, (caught: unknown) => caught);
+        const error = await synthRefusal("prod", misconfiguredStackFile("prod-azureml-auth-none.yaml"));
         expect(error).to.be.instanceOf(StackConfigError);
         expect((error as Error).message).to.include('ml-endpoints:targets.azureml.auth: auth "none" is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam');
     });

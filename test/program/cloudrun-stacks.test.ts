@@ -1,10 +1,9 @@
-import * as path from "node:path";
 import { expect } from "chai";
 import { RecordedResource, UNKNOWN } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
-import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
+import { misconfiguredStackFile, ProgramRun, readStackFile, runProgram, stackFilePath } from "../harness/run-program";
 import { synthesize } from "../harness/synth";
-import { configProblemsOf, mandatoryViolations } from "../harness/verdict";
+import { configProblemsOf, mandatoryViolations, synthRefusal } from "../harness/verdict";
 
 // The cloudrun target through the real program and the real stack files, under mocks.
 
@@ -93,9 +92,8 @@ describe("the cloudrun target, per stack", () => {
 });
 
 describe("the cloudrun target's misconfigurations", () => {
-    const misconfigured = (name: string) => path.join(REPO_ROOT, "test/fixtures/misconfigured", name);
     const mandatoryPolicies = async (fixture: string) =>
-        (await synthesize("prod", misconfigured(fixture))).report.violations.filter((violation) => violation.level === "mandatory");
+        (await synthesize("prod", misconfiguredStackFile(fixture))).report.violations.filter((violation) => violation.level === "mandatory");
 
     it("a prod service that may scale to zero is denied by prod-cloudrun-min-instances", async () => {
         const violations = await mandatoryPolicies("prod-cloudrun-min-0.yaml");
@@ -104,7 +102,7 @@ describe("the cloudrun target's misconfigurations", () => {
     });
 
     it("auth none in prod is refused before anything is built, naming the key", async () => {
-        const error = await synthesize("prod", misconfigured("prod-cloudrun-auth-none.yaml")).then(() => undefined, (caught: unknown) => caught);
+        const error = await synthRefusal("prod", misconfiguredStackFile("prod-cloudrun-auth-none.yaml"));
         expect((error as Error).message).to.equal('ml-endpoints:targets.cloudrun.auth: auth "none" (allUsers may invoke) is refused in prod; use auth "iam" with invokers');
     });
 

@@ -1,10 +1,9 @@
-import * as path from "node:path";
 import { expect } from "chai";
 import { StackConfigError } from "../../components/config";
 import { input, ofType, single } from "../harness/query";
-import { ProgramRun, readStackFile, REPO_ROOT, runProgram, stackFilePath } from "../harness/run-program";
+import { misconfiguredStackFile, ProgramRun, readStackFile, runProgram, stackFilePath } from "../harness/run-program";
 import { synthesize } from "../harness/synth";
-import { configProblemsOf } from "../harness/verdict";
+import { configProblemsOf, synthRefusal } from "../harness/verdict";
 
 // The lambda target through the real program and the real stack files, under mocks.
 
@@ -84,24 +83,23 @@ describe("the lambda target, per stack", () => {
 });
 
 describe("the lambda target's misconfigurations", () => {
-    const misconfigured = (name: string) => path.join(REPO_ROOT, "test/fixtures/misconfigured", name);
 
     it("a prod stack with auth none is denied by api-routes-require-auth", async () => {
-        const { report } = await synthesize("prod", misconfigured("prod-lambda-auth-none.yaml"));
+        const { report } = await synthesize("prod", misconfiguredStackFile("prod-lambda-auth-none.yaml"));
         const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
         expect(mandatory.map((violation) => violation.policy)).to.deep.equal(["api-routes-require-auth"]);
         expect(mandatory[0]!.message).to.match(/lambda-predict-route: authorizationType \(route "POST \/predict"\) is "NONE"/);
     });
 
     it("a prod function with no provisioned concurrency at all is denied by the stack-wide availability rule", async () => {
-        const { resources, report } = await synthesize("prod", misconfigured("prod-lambda-no-provisioned-concurrency.yaml"));
+        const { resources, report } = await synthesize("prod", misconfiguredStackFile("prod-lambda-no-provisioned-concurrency.yaml"));
         expect(ofType(resources, T.provisioned)).to.have.length(0);
         const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
         expect(mandatory.map((violation) => [violation.policy, violation.resource])).to.deep.equal([["prod-stack-min-serving-instances", "lambda-function"]]);
     });
 
     it("a 30 s timeout is refused at config validation, naming the key", async () => {
-        const error = await synthesize("prod", misconfigured("prod-lambda-timeout-30.yaml")).then(() => undefined, (caught: unknown) => caught);
+        const error = await synthRefusal("prod", misconfiguredStackFile("prod-lambda-timeout-30.yaml"));
         expect(error).to.be.instanceOf(StackConfigError);
         expect((error as Error).message).to.include("ml-endpoints:targets.lambda.timeoutSeconds: timeoutSeconds 30 is not allowed behind API Gateway");
     });
