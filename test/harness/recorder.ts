@@ -20,6 +20,17 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Per input property, the URNs its value came from. */
     readonly propertyDependencies: Record<string, string[]>;
+    /** The resource options the engine acts on in an update (the plan diff reads them). */
+    readonly options?: ResourceOptionsSeen;
+}
+
+/** The options of a registration that change what an update does to the resource. */
+export interface ResourceOptionsSeen {
+    readonly deleteBeforeReplace: boolean;
+    readonly retainOnDelete: boolean;
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    readonly replaceOnChanges: string[];
 }
 
 /**
@@ -95,6 +106,13 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     inputs,
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
+                    options: {
+                        deleteBeforeReplace: request.getDeletebeforereplace(),
+                        retainOnDelete: request.getRetainondelete() ?? false,
+                        protect: request.getProtect() ?? false,
+                        ignoreChanges: request.getIgnorechangesList(),
+                        replaceOnChanges: request.getReplaceonchangesList(),
+                    },
                 });
             }
             callback(error, response);
@@ -116,6 +134,11 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getDependenciesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {

@@ -1,8 +1,11 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--against <git-ref|FILE>]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
 // the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
 // (stack or policy pack) or any mandatory violation.
+// With --against, it also synthesizes the other side (a commit's code and stack file, or another stack
+// file) and prints what the update would create, update, replace or delete, and its hazards (./diff/);
+// a mandatory hazard exits 1 too.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,16 +14,19 @@ import { EndpointArgsError } from "../../components/settings";
 import { OfflinePackConfig, OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig, PackConfigError } from "./pack-config";
+import { formatPlanDiff, hazardExitCode, PlanDiff, planDiff } from "./diff/plan-diff";
+import { isComponentType } from "./diff/rules";
 import { formatPlan } from "./plan";
-import { RecordedResource } from "./recorder";
+import { RecordedResource, ResourceOptionsSeen } from "./recorder";
 import { readStackFile, runProgram, stackFilePath } from "./run-program";
+import { plannedResources } from "./two-sided";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--against <git-ref|FILE>]";
 
 /** What `--json-out` writes. */
 export interface SynthReport {
     readonly stack: string;
-    readonly resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+    readonly resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options?: ResourceOptionsSeen }[];
     readonly violations: OfflineViolation[];
 }
 
@@ -50,7 +56,7 @@ export async function synthesize(stack: string, configFile: string, options: Syn
         resources: run.resources,
         report: {
             stack,
-            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: reportedInputs(resource.inputs) })),
+            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: reportedInputs(resource.inputs), options: resource.options })),
             violations,
         },
     };
@@ -84,6 +90,7 @@ async function main(): Promise<number> {
             "json-out": { type: "string" },
             "policy-config": { type: "string" },
             preview: { type: "boolean", default: false },
+            against: { type: "string" },
         },
     });
     if (values.stack === undefined) {
@@ -94,7 +101,15 @@ async function main(): Promise<number> {
     const configFile = path.resolve(values["config-file"] ?? stackFilePath(values.stack));
     const packConfig = values["policy-config"] === undefined ? undefined : loadPackConfig(ALL_POLICIES, values["policy-config"]);
     for (const name of packConfig?.unknownPolicies ?? []) console.error(`warning: --policy-config names "${name}", which is not a policy in this pack`);
-    const { resources, report } = await synthesize(values.stack, configFile, { policyConfig: packConfig?.config, preview: values.preview });
+    if (values.against !== undefined && values.preview) {
+        console.error("--against compares two full synths; it cannot be combined with --preview (unknowns would differ everywhere)");
+        return 2;
+    }
+    const synthOptions: SynthOptions = { policyConfig: packConfig?.config, preview: values.preview };
+    // With --against, the head side of the diff is this synth: run once, print both.
+    const planned = values.against === undefined ? undefined : await planDiff(values.stack, values.against, { configFile, synth: synthOptions });
+    const { resources, report } = planned === undefined ? await synthesize(values.stack, configFile, synthOptions) : { resources: asRecorded(planned.head.report), report: planned.head.report };
+    const diff: PlanDiff | undefined = planned?.diff;
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
     console.log(`Stack ${values.stack} (${path.relative(process.cwd(), configFile) || configFile}): ${resources.length} resources${values.preview ? " (preview: computed outputs unknown)" : ""}\n`);
@@ -105,12 +120,25 @@ async function main(): Promise<number> {
     for (const violation of [...mandatory, ...advisory]) {
         console.log(`  [${violation.level}] ${violation.policy}: ${violation.message}`);
     }
+    if (diff !== undefined) console.log(`\n${formatPlanDiff(diff)}`);
     if (values["json-out"] !== undefined) {
-        fs.writeFileSync(values["json-out"], `${JSON.stringify(report, null, 2)}\n`);
+        fs.writeFileSync(values["json-out"], `${JSON.stringify(diff === undefined ? report : { ...report, diff }, null, 2)}\n`);
         console.log(`\nWrote ${values["json-out"]}`);
     }
-    console.log(`\nSynthesized in ${elapsedMs.toFixed(0)} ms.`);
-    return exitCodeOf(report.violations);
+    console.log(`\n${diff === undefined ? "Synthesized" : "Synthesized both sides and diffed"} in ${elapsedMs.toFixed(0)} ms.`);
+    return Math.max(exitCodeOf(report.violations), diff === undefined ? 0 : hazardExitCode(diff));
+}
+
+/** A report's resources in the shape the plan printer takes. */
+function asRecorded(report: SynthReport): RecordedResource[] {
+    return plannedResources(report).map((resource) => ({
+        ...resource,
+        parentUrn: resource.parentUrn ?? undefined,
+        parent: resource.parent ?? undefined,
+        custom: !isComponentType(resource.type),
+        dependencies: [...resource.dependencies],
+        propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]])),
+    }));
 }
 
 if (require.main === module) {

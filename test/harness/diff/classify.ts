@@ -1,0 +1,179 @@
+// Classifies every resource of a two-sided plan: create, update in place, replace, delete or unchanged,
+// the way the engine decides it from the replace-forcing properties (./rules) and the resource options.
+import { UNKNOWN } from "../recorder";
+import { PlannedResource, plannedResources, SidePlan } from "../two-sided";
+import { dynamicDiff, isComponentType, ReplaceRule, replaceReasons, ruleFor, ruleKey } from "./rules";
+
+export type ChangeAction = "create" | "update" | "replace" | "delete" | "same";
+export type ReplaceMode = "create-before-delete" | "delete-before-replace";
+
+/** One resource's fate in the update. */
+export interface ResourceChange {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** The top-level component the resource belongs to (e.g. `sagemaker`), which the table groups by. */
+    readonly target: string;
+    readonly action: ChangeAction;
+    readonly replaceMode?: ReplaceMode;
+    /** Input paths whose value differs (display form, e.g. `productionVariants[0].instanceType`). */
+    readonly changed: readonly string[];
+    /** Inputs that take the value of a resource being replaced: unknown until that replacement (engine preview semantics). */
+    readonly unknownFromReplaced: readonly string[];
+    /** The replace-forcing properties among them, as the rule (or the dynamic provider's diff) names them. */
+    readonly replaceReasons: readonly string[];
+    /** The rule's citation, or the dynamic provider it asked. */
+    readonly source?: string;
+    /** The sides' resources (one is absent for a create or a delete). */
+    readonly base?: PlannedResource;
+    readonly head?: PlannedResource;
+}
+
+/** A resource type the program creates that the table lacks: the diff cannot say whether it is replaced. */
+export class MissingReplaceRuleError extends Error {}
+
+/** Input keys that are not what the provider acts on: a dynamic resource's serialized code changes with any edit to it. */
+const IGNORED_INPUTS = new Set(["__provider"]);
+
+export async function classify(base: SidePlan, head: SidePlan): Promise<ResourceChange[]> {
+    const baseResources = new Map(plannedResources(base.report).map((resource) => [resource.urn, resource]));
+    const headList = plannedResources(head.report);
+    const headResources = new Map(headList.map((resource) => [resource.urn, resource]));
+    const missing = [...new Set(headList.filter((resource) => !isComponentType(resource.type) && ruleFor(resource.type, resource.inputs) === undefined)
+        .map((resource) => ruleKey(resource.type, resource.inputs)))];
+    if (missing.length > 0) {
+        throw new MissingReplaceRuleError(`test/harness/diff/replace-rules.json has no entry for ${missing.join(", ")}: add its replace-forcing properties with their source`);
+    }
+    const targets = targetsOf([...headList, ...baseResources.values()]);
+
+    // Head resources in registration order, so a dependency is decided before what depends on it.
+    const decided = new Map<string, ResourceChange>();
+    for (const resource of headList) {
+        const old = baseResources.get(resource.urn);
+        const target = targets.get(resource.urn) ?? resource.name;
+        if (old === undefined) {
+            decided.set(resource.urn, { urn: resource.urn, type: resource.type, name: resource.name, target, action: "create", changed: [], unknownFromReplaced: [], replaceReasons: [], head: resource });
+            continue;
+        }
+        decided.set(resource.urn, await classifyPair(old, resource, target, decided));
+    }
+    const deletes: ResourceChange[] = [...baseResources.values()].filter((resource) => !headResources.has(resource.urn)).map((resource) => ({
+        urn: resource.urn, type: resource.type, name: resource.name, target: targets.get(resource.urn) ?? resource.name,
+        action: "delete", changed: [], unknownFromReplaced: [], replaceReasons: [], base: resource,
+    }));
+    return [...decided.values(), ...deletes];
+}
+
+async function classifyPair(old: PlannedResource, resource: PlannedResource, target: string, decided: ReadonlyMap<string, ResourceChange>): Promise<ResourceChange> {
+    const identity = { urn: resource.urn, type: resource.type, name: resource.name, target, base: old, head: resource };
+    const ignored = resource.options?.ignoreChanges ?? [];
+    const changed = changedPaths(old.inputs, resource.inputs).filter((changedPath) => !ignored.some((ignore) => isUnder(changedPath, ignore)));
+    // An input fed by a resource being replaced is unknown until that replacement: the engine diffs it as changed.
+    const unknownFromReplaced = Object.entries(resource.propertyDependencies)
+        .filter(([property, urns]) => !IGNORED_INPUTS.has(property) && urns.some((urn) => decided.get(urn)?.action === "replace" && !passesThroughKnown(resource.inputs[property], decided.get(urn)!)))
+        .map(([property]) => property)
+        .filter((property) => !changed.some((changedPath) => isUnder(changedPath, property)) && !ignored.some((ignore) => isUnder(property, ignore)));
+    const all = [...changed, ...unknownFromReplaced];
+    if (isComponentType(resource.type)) return { ...identity, action: "same", changed: [], unknownFromReplaced: [], replaceReasons: [] };
+    if (all.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [] };
+
+    const rule = ruleFor(resource.type, resource.inputs)!;
+    let reasons: string[];
+    let deleteBeforeReplace = resource.options?.deleteBeforeReplace ?? false;
+    if (rule.dynamicProvider !== undefined) {
+        const verdict = await dynamicDiff(rule, withoutIgnored(old.inputs), withoutIgnored(resource.inputs));
+        if (!verdict.changes && unknownFromReplaced.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [], source: rule.source };
+        reasons = [...verdict.replaces, ...unknownFromReplaced.filter((property) => replaceReasonsOf(rule, property).length > 0)];
+        deleteBeforeReplace ||= verdict.deleteBeforeReplace;
+    } else {
+        reasons = [...new Set(all.flatMap((changedPath) => replaceReasonsOf(rule, changedPath)))];
+    }
+    const forced = (resource.options?.replaceOnChanges ?? []).filter((property) => all.some((changedPath) => isUnder(changedPath, property) || property === "*"));
+    reasons = [...new Set([...reasons, ...forced])];
+    if (reasons.length === 0) return { ...identity, action: "update", changed, unknownFromReplaced, replaceReasons: [], source: rule.source };
+    return {
+        ...identity,
+        action: "replace",
+        replaceMode: deleteBeforeReplace ? "delete-before-replace" : "create-before-delete",
+        changed,
+        unknownFromReplaced,
+        replaceReasons: reasons,
+        source: rule.source,
+    };
+}
+
+function replaceReasonsOf(rule: ReplaceRule, changedPath: string): string[] {
+    return rule.dynamicProvider !== undefined ? [] : replaceReasons(rule, changedPath);
+}
+
+/**
+ * A value that equals one of the replaced resource's own known inputs (its fixed name, say) stays known at
+ * preview; anything else taken from it (an id, an ARN) is unknown until the replacement.
+ */
+function passesThroughKnown(value: unknown, replaced: ResourceChange): boolean {
+    if (typeof value !== "string" || replaced.head === undefined) return false;
+    return leafStrings(replaced.head.inputs).includes(value);
+}
+
+function leafStrings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(leafStrings);
+    if (value !== null && typeof value === "object") return Object.values(value).flatMap(leafStrings);
+    return [];
+}
+
+function withoutIgnored(inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(inputs).filter(([key]) => !IGNORED_INPUTS.has(key)));
+}
+
+/** `a.b[0].c` is under `a.b` and under `a`; `sku.capacity` is under `sku.capacity`. */
+export function isUnder(changedPath: string, prefix: string): boolean {
+    const plain = changedPath.replace(/\[\d+\]/g, "");
+    return plain === prefix || plain.startsWith(`${prefix}.`) || changedPath === prefix || changedPath.startsWith(`${prefix}.`) || changedPath.startsWith(`${prefix}[`);
+}
+
+/**
+ * The leaf paths where two input trees differ, compared as JSON (so an asset compares by its content digest).
+ * An unknown on either side counts as a change: preview cannot prove it equal.
+ */
+export function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
+    const a = normalised(olds);
+    const b = normalised(news);
+    const walk = (left: unknown, right: unknown, at: string): string[] => {
+        if (left === UNKNOWN || right === UNKNOWN) return [at];
+        if (Array.isArray(left) && Array.isArray(right)) {
+            const length = Math.max(left.length, right.length);
+            return Array.from({ length }, (_, index) => walk(left[index], right[index], `${at}[${index}]`)).flat();
+        }
+        if (isPlainObject(left) && isPlainObject(right)) {
+            const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].filter((key) => at !== "" || !IGNORED_INPUTS.has(key)).sort();
+            return keys.flatMap((key) => walk(left[key], right[key], at === "" ? key : `${at}.${key}`));
+        }
+        return JSON.stringify(left) === JSON.stringify(right) ? [] : [at];
+    };
+    return walk(a, b, prefix);
+}
+
+function normalised(value: unknown): unknown {
+    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Each resource's top-level ancestor's name: the stack's targets and the shared images. */
+function targetsOf(resources: readonly PlannedResource[]): Map<string, string> {
+    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+    const result = new Map<string, string>();
+    for (const resource of resources) {
+        let top = resource;
+        const seen = new Set<string>();
+        while (top.parentUrn !== null && byUrn.has(top.parentUrn) && !seen.has(top.urn)) {
+            seen.add(top.urn);
+            top = byUrn.get(top.parentUrn)!;
+        }
+        result.set(resource.urn, top.name);
+    }
+    return result;
+}
