@@ -42,11 +42,11 @@ export async function planBothSides(stack: string, against: string, options: { c
     const labelled = (head: SidePlan): SidePlan => ({ ...head, label: `working tree, ${relativeToRepo(headFile)}` });
     if (isStackFile(against)) {
         // In-process runs share the global mocks, so one after the other.
-        const base = await planInProcess(stack, path.resolve(against));
-        return { base, head: labelled(await planInProcess(stack, headFile, options.synth)) };
+        const base = await planWithStackFile(stack, path.resolve(against));
+        return { base, head: labelled(await planWithStackFile(stack, headFile, options.synth)) };
     }
     // The base runs in its own process: synthesize the head meanwhile.
-    const [base, head] = await Promise.all([planAtRef(stack, against), planInProcess(stack, headFile, options.synth)]);
+    const [base, head] = await Promise.all([planAtRef(stack, against), planWithStackFile(stack, headFile, options.synth)]);
     return { base, head: labelled(head) };
 }
 
@@ -54,7 +54,7 @@ function isStackFile(against: string): boolean {
     return fs.existsSync(against) && fs.statSync(against).isFile();
 }
 
-async function planInProcess(stack: string, configFile: string, synthOptions: SynthOptions = {}): Promise<SidePlan> {
+export async function planWithStackFile(stack: string, configFile: string, synthOptions: SynthOptions = {}): Promise<SidePlan> {
     const { resources, report } = await synthesize(stack, configFile, synthOptions);
     // The recorded resources carry what the report may not yet: URNs and dependencies. Their URNs are the mock
     // monitor's, so dependencies are re-keyed to the URNs `plannedResources` gives (the engine's form).

@@ -68,11 +68,11 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
     const identity = { urn: resource.urn, type: resource.type, name: resource.name, target, base: old, head: resource };
     const ignored = resource.options?.ignoreChanges ?? [];
     const changed = changedPaths(old.inputs, resource.inputs).filter((changedPath) => !ignored.some((ignore) => isUnder(changedPath, ignore)));
-    // An input fed by a resource being replaced is unknown until that replacement: the engine diffs it as changed.
-    const unknownFromReplaced = Object.entries(resource.propertyDependencies)
-        .filter(([property, urns]) => !IGNORED_INPUTS.has(property) && urns.some((urn) => decided.get(urn)?.action === "replace" && !passesThroughKnown(resource.inputs[property], decided.get(urn)!)))
-        .map(([property]) => property)
-        .filter((property) => !changed.some((changedPath) => isUnder(changedPath, property)) && !ignored.some((ignore) => isUnder(property, ignore)));
+    // An input fed by a resource being replaced (or rebuilt, like an image's digest) is unknown until then: the engine diffs it as changed.
+    const unknownFromReplaced = [...new Set(Object.entries(resource.propertyDependencies)
+        .filter(([property]) => !IGNORED_INPUTS.has(property))
+        .flatMap(([property, urns]) => urns.flatMap((urn) => changingPaths(property, resource.inputs[property], decided.get(urn)))))]
+        .filter((unknownPath) => !changed.some((changedPath) => isUnder(unknownPath, changedPath) || isUnder(changedPath, unknownPath)) && !ignored.some((ignore) => isUnder(unknownPath, ignore)));
     const all = [...changed, ...unknownFromReplaced];
     if (isComponentType(resource.type)) return { ...identity, action: "same", changed: [], unknownFromReplaced: [], replaceReasons: [] };
     if (all.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [] };
@@ -86,7 +86,8 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
         reasons = [...verdict.replaces, ...unknownFromReplaced.filter((property) => replaceReasonsOf(rule, property).length > 0)];
         deleteBeforeReplace ||= verdict.deleteBeforeReplace;
     } else {
-        reasons = [...new Set(all.flatMap((changedPath) => replaceReasonsOf(rule, changedPath)))];
+        reasons = [...new Set([...all.flatMap((changedPath) => replaceReasonsOf(rule, changedPath)),
+            ...unknownFromReplaced.flatMap((unknownPath) => rule.replaceOn.filter((forcing) => forcing !== "*" && isUnder(forcing, unknownPath)))])];
     }
     const forced = (resource.options?.replaceOnChanges ?? []).filter((property) => all.some((changedPath) => isUnder(changedPath, property) || property === "*"));
     reasons = [...new Set([...reasons, ...forced])];
@@ -102,17 +103,45 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
     };
 }
 
+/**
+ * The paths of input `property` whose value, taken from `dependency`, changes with it: the whole input unless it
+ * only passes through the replaced resource's fixed name; when the dependency is updated in place, the leaves its
+ * rule's `outputsChangeOnUpdate` pattern matches (an image digest).
+ */
+function changingPaths(property: string, value: unknown, dependency: ResourceChange | undefined): string[] {
+    if (dependency === undefined || dependency.head === undefined) return [];
+    if (dependency.action === "replace") {
+        // A leaf built from the replaced resource's fixed name stays known (its `name` output is an input); one that
+        // carries its id or its autoname is unknown. If no leaf shows either, the whole input is unknown.
+        const leaves = leafPaths(value, property);
+        const fixed = fixedNamesOf(dependency);
+        const identities = [dependency.head.id ?? `${dependency.name}-id`, ...(fixed.length === 0 ? [dependency.name] : [])];
+        const known = (leaf: string) => fixed.some((name) => leaf.includes(name));
+        const unknown = leaves.filter(([, leaf]) => !known(leaf) && identities.some((identity) => leaf.includes(identity))).map(([leafPath]) => leafPath);
+        if (unknown.length > 0) return unknown;
+        return leaves.some(([, leaf]) => known(leaf)) ? [] : [property];
+    }
+    const pattern = dependency.action === "update" ? ruleFor(dependency.type, dependency.head.inputs)?.outputsChangeOnUpdate : undefined;
+    if (pattern === undefined) return [];
+    return leafPaths(value, property).filter(([, leaf]) => new RegExp(pattern).test(leaf)).map(([leafPath]) => leafPath);
+}
+
+function leafPaths(value: unknown, at: string): [string, string][] {
+    if (typeof value === "string") return [[at, value]];
+    if (Array.isArray(value)) return value.flatMap((item, index) => leafPaths(item, `${at}[${index}]`));
+    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, child]) => leafPaths(child, `${at}.${key}`));
+    return [];
+}
+
 function replaceReasonsOf(rule: ReplaceRule, changedPath: string): string[] {
     return rule.dynamicProvider !== undefined ? [] : replaceReasons(rule, changedPath);
 }
 
-/**
- * A value that equals one of the replaced resource's own known inputs (its fixed name, say) stays known at
- * preview; anything else taken from it (an id, an ARN) is unknown until the replacement.
- */
-function passesThroughKnown(value: unknown, replaced: ResourceChange): boolean {
-    if (typeof value !== "string" || replaced.head === undefined) return false;
-    return leafStrings(replaced.head.inputs).includes(value);
+/** The cloud-side names the resource sets itself (none when Pulumi autonames it). */
+function fixedNamesOf(change: ResourceChange): string[] {
+    if (change.head === undefined) return [];
+    const rule = ruleFor(change.type, change.head.inputs);
+    return (rule?.physicalName ?? []).map((key) => change.head!.inputs[key]).filter((name): name is string => typeof name === "string" && name.length > 0);
 }
 
 function leafStrings(value: unknown): string[] {
@@ -145,6 +174,9 @@ export function changedPaths(olds: unknown, news: unknown, prefix = ""): string[
             const length = Math.max(left.length, right.length);
             return Array.from({ length }, (_, index) => walk(left[index], right[index], `${at}[${index}]`)).flat();
         }
+        // A block added or removed entirely: its leaves changed (a ForceNew field inside it forces a replacement).
+        if ((left === undefined || left === null) && (isPlainObject(right) || Array.isArray(right))) return walk(Array.isArray(right) ? [] : {}, right, at);
+        if ((right === undefined || right === null) && (isPlainObject(left) || Array.isArray(left))) return walk(left, Array.isArray(left) ? [] : {}, at);
         if (isPlainObject(left) && isPlainObject(right)) {
             const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].filter((key) => at !== "" || !IGNORED_INPUTS.has(key)).sort();
             return keys.flatMap((key) => walk(left[key], right[key], at === "" ? key : `${at}.${key}`));

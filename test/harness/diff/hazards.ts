@@ -59,8 +59,11 @@ function fixedNameCollisions(changes: readonly ResourceChange[]): Omit<Hazard, "
         const kept = (rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined && JSON.stringify(change.head!.inputs[key]) === JSON.stringify(change.base!.inputs[key]));
         if (kept.length === 0) return [];
         const name = kept.map((key) => `${key}=${JSON.stringify(change.head!.inputs[key])}`).join(", ");
+        const retained = change.base!.options?.retainOnDelete === true;
         const why = OBJECT_TYPES.has(change.type)
-            ? `the new object is written over the old one (same ${name}), then the delete of the old one removes it: the file is gone (pulumi-gcp#152)`
+            ? retained
+                ? `the new bytes are written over the old ones (same ${name}; retainOnDelete only skips the delete): whatever was created from the old bytes (a registered model version, a running revision) now reads the new ones`
+                : `the new object is written over the old one (same ${name}), then the delete of the old one removes it: the file is gone (pulumi-gcp#152)`
             : change.type.startsWith("azure-native:")
                 ? `the "create" is a PUT to the same ARM URL (${name}), which rewrites the live resource, and the delete of the old one then removes it`
                 : `the create fails because a ${change.type.split(":").pop()} with ${name} already exists (as in "Cannot create already existing endpoint", terraform-provider-aws#40080)`;
@@ -101,9 +104,13 @@ function deletesReferenced(changes: readonly ResourceChange[]): Omit<Hazard, "le
     const byUrn = new Map(changes.map((change) => [change.urn, change]));
     const goesAway = (change: ResourceChange) => (change.action === "delete" || change.action === "replace") && change.base !== undefined && change.base.options?.retainOnDelete !== true;
     const removed = changes.filter(goesAway);
-    return changes.filter((change) => change.head !== undefined && change.base !== undefined && change.action !== "same").flatMap((change) => {
-        const rule = ruleFor(change.type, change.head!.inputs);
-        if (rule?.rollbackKeeps === undefined || !keepsPrevious(change)) return [];
+    const retainedDelete = (change: ResourceChange) => change.action === "delete" && change.base?.options?.retainOnDelete === true;
+    return changes.filter((change) => change.base !== undefined && (retainedDelete(change) || (change.head !== undefined && change.action !== "same"))).flatMap((change) => {
+        const rule = ruleFor(change.type, (change.head ?? change.base)!.inputs);
+        const keeps = retainedDelete(change)
+            ? "existing in the cloud (retainOnDelete) and pointing at what it was created with"
+            : rule?.rollbackKeeps !== undefined && keepsPrevious(change) ? rule.rollbackKeeps : undefined;
+        if (keeps === undefined) return [];
         // What the old instance reached, through the graph (base side, else the head's edges) and by value (artifact URIs).
         const reached = new Set<string>();
         const visit = (urn: string) => {
@@ -121,20 +128,23 @@ function deletesReferenced(changes: readonly ResourceChange[]): Omit<Hazard, "le
             kind: "deletes-referenced" as const,
             target: change.target,
             resources: [change.name, ...hit.map((old) => old.name)],
-            message: `${change.name} keeps ${rule.rollbackKeeps}; this update deletes ${hit.map((old) => `${old.name} (${old.action === "delete" ? "deleted" : "old instance of a replacement"})`).join(", ")} which it still points at.`,
+            message: `${change.name} keeps ${keeps}; this update deletes ${hit.map((old) => `${old.name} (${old.action === "delete" ? "deleted" : "old instance of a replacement"})`).join(", ")} which it still points at.`,
             remedy: "retain previous artifacts, models and configs (retainOnDelete, content-addressed names) and prune them by age once no revision, variant or deployment references them",
-            source: `${rule.source}; terraform-provider-aws#40048 (configs deleted while in use)`,
+            source: `${rule?.source ?? change.type}; terraform-provider-aws#40048 (configs deleted while in use)`,
         }];
     });
 }
 
 /** SageMaker keeps its previous config only under a deployment config (blue/green, rollback); Cloud Run always keeps revisions. */
 function keepsPrevious(change: ResourceChange): boolean {
-    if (change.type === SAGEMAKER_ENDPOINT) return change.base!.inputs["deploymentConfig"] !== undefined || change.head!.inputs["deploymentConfig"] !== undefined;
+    if (change.type === SAGEMAKER_ENDPOINT) return change.base!.inputs["deploymentConfig"] !== undefined || change.head?.inputs["deploymentConfig"] !== undefined;
     return true;
 }
 
-/** A string in the referrer that names the object's location: `s3://bucket/key`, `gs://bucket/dir/` (a prefix of the object). */
+/**
+ * A string in the referrer that names the object's location: `s3://bucket/key`, `gs://bucket/dir/` (a prefix of
+ * the object), or an Azure ML datastore URI `azureml://…/datastores/<store>/paths/<dir>/` over the blob's container.
+ */
 function referencesByValue(referrerStrings: readonly string[], object: PlannedResource): boolean {
     if (!OBJECT_TYPES.has(object.type)) return false;
     const bucket = object.inputs["bucket"] ?? object.inputs["containerName"];
@@ -142,6 +152,8 @@ function referencesByValue(referrerStrings: readonly string[], object: PlannedRe
     if (typeof bucket !== "string" || typeof key !== "string") return false;
     const location = `${bucket}/${key}`;
     return referrerStrings.some((value) => {
+        const datastorePath = /^azureml:\/\/.*\/datastores\/[^/]+\/paths\/(.+)$/.exec(value)?.[1];
+        if (datastorePath !== undefined) return object.type === "azure-native:storage:Blob" && key.startsWith(datastorePath);
         const withoutScheme = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
         return withoutScheme.length > bucket.length + 1 && location.startsWith(withoutScheme);
     });

@@ -14,6 +14,7 @@ export interface ReplaceRule {
     readonly serving?: boolean;
     readonly outage?: string;
     readonly rollbackKeeps?: string;
+    readonly outputsChangeOnUpdate?: string;
     readonly dynamicProvider?: DynamicProviderName;
     readonly source: string;
 }

@@ -1,0 +1,171 @@
+// Issue #14 §4: every update scenario, for every target, on dev and prod, through the plan diff (FILE form, in
+// process). Each expectation follows from a cited rule in test/harness/diff/replace-rules.json or a hazard in
+// test/harness/diff/hazards.ts; a scenario today's design cannot make safe asserts its hazard.
+import { expect } from "chai";
+import { PlanDiff } from "../harness/diff/plan-diff";
+import { actionsOf, hazardsOf, SCENARIO_STACKS, SCENARIO_TARGETS, ScenarioRunner, ScenarioStack, ScenarioTarget, SCENARIOS } from "./scenarios";
+
+type Actions = Record<string, string>;
+const CBD = "replace (create-before-delete)";
+
+/** What one scenario must produce: the changed resources with their actions (exactly), and the hazards (exactly). */
+interface Expected {
+    readonly actions?: Actions;
+    /** For wide changes (tags): every changed resource has this action. */
+    readonly allChangesAre?: string;
+    readonly hazards: readonly string[];
+    /** A change the config refuses, with the message it must give. */
+    readonly refused?: RegExp;
+}
+type Expectations = Record<ScenarioTarget, Record<ScenarioStack, Expected>>;
+
+const same = (expected: Expected): Record<ScenarioStack, Expected> => ({ dev: expected, prod: expected });
+
+const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
+    // The artifact key holds the version (S3 key / GCS name ForceNew), so a bump is a replacement under a new name.
+    "model version bump": {
+        sagemaker: {
+            dev: { actions: { "sagemaker-model-artifact": CBD, "sagemaker-execution-policy": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
+            // Blue/green keeps the old config as its rollback target; the autoscaled variant restarts at initialInstanceCount.
+            prod: { actions: { "sagemaker-model-artifact": CBD, "sagemaker-execution-policy": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
+        },
+        lambda: same({ actions: { "lambda-api": "update", "lambda-function": "update" }, hazards: [] }),
+        vertex: same({ actions: { "vertex-model-model-json": CBD, "vertex-model-model-onnx": CBD, "vertex-deployment": "update" }, hazards: [] }),
+        // Earlier Cloud Run revisions keep the old model URI, whose objects the update deletes.
+        cloudrun: {
+            dev: { actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "cloudrun-service": "update" }, hazards: ["deletes-referenced:advisory"] },
+            prod: { actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "cloudrun-service": "update" }, hazards: ["deletes-referenced:mandatory"] },
+        },
+        azureml: {
+            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0": "create", "azureml-blue": "update", "azureml-model-1-0-0": "delete" }, hazards: [] },
+            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0": "create", "azureml-blue": "update", "azureml-model-1-0-0": "delete" }, hazards: ["capacity-reset:advisory"] },
+        },
+    },
+    // Same version, new bytes: same object names. GCS `source` is ForceNew, so a same-name create-before-delete (pulumi-gcp#152).
+    "model bytes changed, same version": {
+        sagemaker: {
+            dev: { actions: { "sagemaker-model-artifact": "update", "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
+            prod: { actions: { "sagemaker-model-artifact": "update", "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
+        },
+        lambda: same({ actions: { "aws-serving-image-image": "update", "lambda-function": "update" }, hazards: [] }),
+        vertex: same({ actions: { "vertex-model-model-json": CBD, "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
+        cloudrun: {
+            dev: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:advisory", "fixed-name-collision:mandatory"] },
+            prod: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:mandatory", "fixed-name-collision:mandatory"] },
+        },
+        // The blob is rewritten under the registered ModelVersion; the environment version keeps its name while its image changes.
+        azureml: same({ actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD }, hazards: ["fixed-name-collision:mandatory"] }),
+    },
+    // A rebuilt image has a new digest (unknown until pushed): SageMaker Model's primaryContainer is ForceNew.
+    "image change": {
+        sagemaker: {
+            dev: { actions: { "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
+            prod: { actions: { "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
+        },
+        lambda: same({ actions: { "aws-serving-image-image": "update", "lambda-function": "update" }, hazards: [] }),
+        vertex: same({ actions: { "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: [] }),
+        cloudrun: same({ actions: { "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: [] }),
+        // EnvironmentVersion.image is create-only, and the version name does not follow the image: a same-name replacement.
+        azureml: same({ actions: { "azureml-image-image": "update", "azureml-environment-version": CBD }, hazards: ["fixed-name-collision:mandatory"] }),
+    },
+    "instance or machine type change": {
+        sagemaker: {
+            dev: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
+            // UpdateEndpoint refuses a new instance type on an autoscaled variant (AWS docs, endpoint-scaling-update).
+            prod: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory", "refused-in-place:mandatory"] },
+        },
+        lambda: same({ actions: { "lambda-function": "update" }, hazards: [] }),
+        vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
+        cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
+        azureml: {
+            dev: { actions: { "azureml-blue": "update" }, hazards: ["refused-in-place:mandatory"] },
+            prod: { actions: { "azureml-blue": "update" }, hazards: ["capacity-reset:advisory", "refused-in-place:mandatory"] },
+        },
+    },
+    "scaling bounds change": {
+        // Dev is serverless: maxConcurrency lives in the endpoint config, all ForceNew.
+        sagemaker: { dev: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] }, prod: { actions: { "sagemaker-scaling-target": "update" }, hazards: [] } },
+        lambda: { dev: { actions: { "lambda-function": "update" }, hazards: [] }, prod: { actions: { "lambda-scaling-target": "update" }, hazards: [] } },
+        vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
+        cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
+        azureml: { dev: { actions: { "azureml-blue-autoscale": "create" }, hazards: [] }, prod: { actions: { "azureml-blue-autoscale": "update" }, hazards: [] } },
+    },
+    "all-at-once ↔ blue-green or canary": {
+        sagemaker: {
+            dev: { refused: /rollout\.strategy "blue-green" needs instances; serverless endpoints update all at once/, hazards: [] },
+            // deployment_config.auto_rollback_configuration is ForceNew, and the endpoint's name is fixed.
+            prod: { actions: { "sagemaker-endpoint": CBD }, hazards: ["fixed-name-collision:mandatory"] },
+        },
+        lambda: { dev: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "create" }, hazards: [] }, prod: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "delete" }, hazards: [] } },
+        vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
+        cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
+        azureml: {
+            dev: { actions: { "azureml-green": "create", "azureml-traffic": "update" }, hazards: [] },
+            prod: { actions: { "azureml-traffic": "update", "azureml-green": "delete", "azureml-green-autoscale": "delete" }, hazards: [] },
+        },
+    },
+    // Tags and labels update in place everywhere (excluded from SageMaker's all-ForceNew rules).
+    "tag change": {
+        sagemaker: same({ allChangesAre: "update", hazards: [] }),
+        lambda: same({ allChangesAre: "update", hazards: [] }),
+        vertex: same({ allChangesAre: "update", hazards: [] }),
+        cloudrun: same({ allChangesAre: "update", hazards: [] }),
+        // Even a tag change PUTs the whole deployment, resetting an autoscaled capacity.
+        azureml: { dev: { allChangesAre: "update", hazards: [] }, prod: { allChangesAre: "update", hazards: ["capacity-reset:advisory"] } },
+    },
+    "auth mode change": {
+        sagemaker: same({ refused: /auth "key" is not offered by this target; allowed: iam/, hazards: [] }),
+        lambda: same({ actions: { "lambda-jwt": "create", "lambda-predict-route": "update", "lambda-invoke": "delete" }, hazards: [] }),
+        vertex: same({ refused: /auth "key" is not offered by this target; allowed: iam/, hazards: [] }),
+        cloudrun: {
+            dev: { actions: { "cloudrun-invoker-allusers-6a549f": "create", "cloudrun-invoker-serviceaccount-ml-endpoints-ci-m-c9a5b8": "delete", "cloudrun-invoker-group-ml-platform-example-com-616b95": "delete" }, hazards: [] },
+            prod: { refused: /auth "none" \(allUsers may invoke\) is refused in prod/, hazards: [] },
+        },
+        // authMode is create-only, and the endpoint's name is fixed: the "new" endpoint is a PUT over the live one.
+        azureml: same({ actions: { "azureml-endpoint": CBD, "azureml-traffic": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
+    },
+};
+
+describe("plan diff: update scenarios (issue #14 §4)", function () {
+    this.timeout(60_000);
+    const runner = new ScenarioRunner();
+    after(() => runner.dispose());
+
+    for (const [scenario, perTarget] of Object.entries(SCENARIOS)) {
+        describe(scenario, () => {
+            for (const target of SCENARIO_TARGETS) {
+                for (const stack of SCENARIO_STACKS) {
+                    const expected = EXPECTED[scenario]![target][stack];
+                    it(`${target} on ${stack}`, async () => {
+                        const definition = perTarget[target](stack);
+                        if (expected.refused !== undefined) {
+                            const error = await runner.run(stack, target, definition.edit, definition.baseEdit).then(() => undefined, (failure: Error) => failure);
+                            expect(error?.message, "the change must be refused with a message naming what is allowed").to.match(expected.refused);
+                            return;
+                        }
+                        const diff = await runner.run(stack, target, definition.edit, definition.baseEdit);
+                        assertDiff(diff, expected);
+                    });
+                }
+            }
+        });
+    }
+});
+
+function assertDiff(diff: PlanDiff, expected: Expected): void {
+    const actions = actionsOf(diff);
+    if (expected.actions !== undefined) expect(actions).to.deep.equal(expected.actions);
+    if (expected.allChangesAre !== undefined) {
+        expect(Object.keys(actions), "the scenario must change something").to.not.be.empty;
+        expect(new Set(Object.values(actions))).to.deep.equal(new Set([expected.allChangesAre]));
+    }
+    expect(hazardsOf(diff)).to.deep.equal([...expected.hazards].sort());
+    // Every hazard says what to do about it and where the rule comes from; every replacement names its forcing properties.
+    for (const hazard of diff.hazards) {
+        expect(hazard.remedy, hazard.kind).to.have.length.greaterThan(20);
+        expect(hazard.source, hazard.kind).to.have.length.greaterThan(10);
+    }
+    for (const change of diff.changes.filter((row) => row.action === "replace")) {
+        expect(change.replaceReasons, change.name).to.not.be.empty;
+    }
+}
