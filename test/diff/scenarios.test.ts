@@ -53,8 +53,11 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
             dev: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:advisory", "fixed-name-collision:mandatory"] },
             prod: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:mandatory", "fixed-name-collision:mandatory"] },
         },
-        // The blob is rewritten under the registered ModelVersion; the environment version keeps its name while its image changes.
-        azureml: same({ actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD }, hazards: ["fixed-name-collision:mandatory"] }),
+        // The blob is rewritten under the registered ModelVersion (same name; retained, so not deleted): a same-name replacement.
+        azureml: {
+            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: ["fixed-name-collision:mandatory"] },
+            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: ["capacity-reset:advisory", "fixed-name-collision:mandatory"] },
+        },
     },
     // A rebuilt image has a new digest (unknown until pushed): SageMaker Model's primaryContainer is ForceNew.
     "image change": {
@@ -65,8 +68,12 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
         lambda: same({ actions: { "aws-serving-image-image": "update", "lambda-function": "update" }, hazards: [] }),
         vertex: same({ actions: { "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: [] }),
-        // EnvironmentVersion.image is create-only, and the version name does not follow the image: a same-name replacement.
-        azureml: same({ actions: { "azureml-image-image": "update", "azureml-environment-version": CBD }, hazards: ["fixed-name-collision:mandatory"] }),
+        // EnvironmentVersion.image is create-only; its version name is a hash of the image URI, so the replacement has a new name.
+        // The deployment then moves to it with a PUT, which resets an autoscaled capacity.
+        azureml: {
+            dev: { actions: { "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: [] },
+            prod: { actions: { "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: ["capacity-reset:advisory"] },
+        },
     },
     "instance or machine type change": {
         sagemaker: {

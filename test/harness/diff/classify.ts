@@ -112,17 +112,20 @@ function changingPaths(property: string, value: unknown, dependency: ResourceCha
     if (dependency === undefined || dependency.head === undefined) return [];
     if (dependency.action === "replace") {
         // A leaf built from the replaced resource's fixed name stays known (its `name` output is an input); one that
-        // carries its id or its autoname is unknown. If no leaf shows either, the whole input is unknown.
+        // carries its id, its autoname or a name that is itself unknown is unknown. If no leaf shows either, the whole input.
         const leaves = leafPaths(value, property);
         const fixed = fixedNamesOf(dependency);
-        const identities = [dependency.head.id ?? `${dependency.name}-id`, ...(fixed.length === 0 ? [dependency.name] : [])];
-        const known = (leaf: string) => fixed.some((name) => leaf.includes(name));
-        const unknown = leaves.filter(([, leaf]) => !known(leaf) && identities.some((identity) => leaf.includes(identity))).map(([leafPath]) => leafPath);
+        const unknownNames = fixedNamesOf(dependency, true);
+        const identities = [dependency.head.id ?? `${dependency.name}-id`, ...unknownNames, ...(fixed.length + unknownNames.length === 0 ? [dependency.name] : [])];
+        const unknown = leaves.filter(([, leaf]) => identities.some((identity) => leaf.includes(identity))).map(([leafPath]) => leafPath);
         if (unknown.length > 0) return unknown;
-        return leaves.some(([, leaf]) => known(leaf)) ? [] : [property];
+        return leaves.some(([, leaf]) => fixed.some((name) => leaf.includes(name))) ? [] : [property];
     }
     const pattern = dependency.action === "update" ? ruleFor(dependency.type, dependency.head.inputs)?.outputsChangeOnUpdate : undefined;
     if (pattern === undefined) return [];
+    // A scalar input computed from the rebuilt resource's outputs alone (a hash of its digest, say) changes with it.
+    const knownParts = leafStrings(dependency.head.inputs).flatMap((known) => known.split(/[/:@]/)).filter((part) => part.length >= 4);
+    if (typeof value === "string" && !knownParts.some((part) => value.includes(part) || part.includes(value))) return [property];
     return leafPaths(value, property).filter(([, leaf]) => new RegExp(pattern).test(leaf)).map(([leafPath]) => leafPath);
 }
 
@@ -137,11 +140,12 @@ function replaceReasonsOf(rule: ReplaceRule, changedPath: string): string[] {
     return rule.dynamicProvider !== undefined ? [] : replaceReasons(rule, changedPath);
 }
 
-/** The cloud-side names the resource sets itself (none when Pulumi autonames it). */
-function fixedNamesOf(change: ResourceChange): string[] {
+/** The cloud-side names the resource sets itself (none when Pulumi autonames it); `unknown`: those that are themselves unknown until applied. */
+export function fixedNamesOf(change: ResourceChange, unknown = false): string[] {
     if (change.head === undefined) return [];
     const rule = ruleFor(change.type, change.head.inputs);
-    return (rule?.physicalName ?? []).map((key) => change.head!.inputs[key]).filter((name): name is string => typeof name === "string" && name.length > 0);
+    return (rule?.physicalName ?? []).filter((key) => change.unknownFromReplaced.some((unknownPath) => isUnder(key, unknownPath)) === unknown)
+        .map((key) => change.head!.inputs[key]).filter((name): name is string => typeof name === "string" && name.length > 0);
 }
 
 function leafStrings(value: unknown): string[] {

@@ -1,7 +1,7 @@
 // What an update would break, read off the classified changes: each hazard names its resources, why, the
 // remedy and its source. Levels follow the policy below; a mandatory hazard fails the synth.
 import type { PlannedResource } from "../two-sided";
-import { ResourceChange } from "./classify";
+import { isUnder, ResourceChange } from "./classify";
 import { ruleFor } from "./rules";
 
 export type HazardKind = "fixed-name-collision" | "outage" | "deletes-referenced" | "capacity-reset" | "refused-in-place";
@@ -56,7 +56,9 @@ export function findHazards(changes: readonly ResourceChange[], stage: string): 
 function fixedNameCollisions(changes: readonly ResourceChange[]): Omit<Hazard, "level">[] {
     return changes.filter((change) => change.action === "replace" && change.replaceMode === "create-before-delete").flatMap((change) => {
         const rule = ruleFor(change.type, change.head!.inputs)!;
-        const kept = (rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined && JSON.stringify(change.head!.inputs[key]) === JSON.stringify(change.base!.inputs[key]));
+        // A name that is unknown until applied (computed from a replaced or rebuilt resource) is a new name.
+        const kept = (rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined && JSON.stringify(change.head!.inputs[key]) === JSON.stringify(change.base!.inputs[key])
+            && !change.unknownFromReplaced.some((unknownPath) => isUnder(key, unknownPath)));
         if (kept.length === 0) return [];
         const name = kept.map((key) => `${key}=${JSON.stringify(change.head!.inputs[key])}`).join(", ");
         const retained = change.base!.options?.retainOnDelete === true;
