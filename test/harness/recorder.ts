@@ -20,6 +20,8 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Per input property, the URNs its value came from. */
     readonly propertyDependencies: Record<string, string[]>;
+    /** The property paths of the `ignoreChanges` resource option. */
+    readonly ignoreChanges: string[];
 }
 
 /**
@@ -95,6 +97,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     inputs,
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
+                    ignoreChanges: request.getIgnorechangesList(),
                 });
             }
             callback(error, response);
@@ -116,6 +119,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {
