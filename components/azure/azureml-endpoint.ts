@@ -80,6 +80,8 @@ const DEFAULT_TARGET_CPU_PERCENT = 70;
 const SERVING_PORT = 8080;
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
+/** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */
+const STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
 /** Azure autoscale cooldowns run from one minute to one week. */
 const COOLDOWN_BOUNDS_SECONDS = [60, 7 * 24 * 3600] as const;
 
@@ -286,6 +288,8 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"],
         });
 
+        const modelReadGrant = args.model.path !== undefined ? [this.grantModelRead(name, endpoint, workspace, modelVersion)] : [];
+
         const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version
             ? modelVersion.id
             : pulumi.interpolate`${workspace.workspace.id}/models/${args.model.name}/versions/${args.liveModelVersion}`;
@@ -335,7 +339,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             // Autoscale owns the running capacity once it is on; Pulumi sets the starting point.
             // The candidate waits for the live deployment: Azure refuses a deployment operation while the
             // endpoint is Updating with another ("… because it is in Updating provisioning state", azure-sdk-for-net#36961).
-            }, { parent: this, dependsOn: [guard, ...deployments], ignoreChanges: autoscaled ? ["sku.capacity"] : [] });
+            }, { parent: this, dependsOn: [guard, ...modelReadGrant, ...deployments], ignoreChanges: autoscaled ? ["sku.capacity"] : [] });
             if (autoscaled) this.autoscale(`${name}-${color}-autoscale`, deployment, instanceCount, settings, located);
             deployments.push(deployment);
         }
@@ -396,6 +400,24 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: blobs });
         const client = authorization.getClientConfigOutput({ parent: this });
         return pulumi.interpolate`azureml://subscriptions/${client.subscriptionId}/resourcegroups/${workspace.resourceGroupName}/workspaces/${workspace.workspaceName}/datastores/${datastore.name}/paths/${prefix}/`;
+    }
+
+    /**
+     * Storage Blob Data Reader on the `models` container for the endpoint's identity. Azure grants a
+     * system-assigned endpoint identity that role only for "the default datastore of the workspace"
+     * (Microsoft Learn, "Authentication for managed online endpoints", automatic role assignment), and our
+     * models live in a container of their own. Scoped to the container, so it cannot collide with Azure's own
+     * assignment (same role, principal and scope is a RoleAssignmentExists conflict). The model version
+     * waits for the blobs and their container, so this waits for the version.
+     */
+    private grantModelRead(name: string, endpoint: machinelearningservices.OnlineEndpoint, workspace: AzureMlWorkspace, modelVersion: machinelearningservices.ModelVersion): authorization.RoleAssignment {
+        const client = authorization.getClientConfigOutput({ parent: this });
+        return new authorization.RoleAssignment(`${name}-endpoint-reads-models`, {
+            principalId: endpoint.identity.apply((identity) => identity?.principalId ?? ""),
+            principalType: "ServicePrincipal",
+            roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_READER}`,
+            scope: pulumi.interpolate`${workspace.storageAccount.id}/blobServices/default/containers/models`,
+        }, { parent: this, dependsOn: [modelVersion] });
     }
 
     /** CPU autoscale for one deployment: out above the target, in below half of it, each with its cooldown. */

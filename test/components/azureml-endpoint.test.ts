@@ -4,6 +4,7 @@ import { AzureMlEndpoint, AzureMlEndpointArgs } from "../../components/azure/azu
 import { trafficSplit } from "../../components/azure/endpoint-traffic";
 import { managedOnlineSku, quotaCores } from "../../components/azure/instance-types";
 import { ROLLOUT_STRATEGIES } from "../../components/args";
+import { ENDPOINT_PRINCIPAL } from "../harness/clouds/azure";
 import type { RecordedResource } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
 import { recordResources, resolve } from "../harness/run-program";
@@ -128,6 +129,16 @@ describe("AzureMlEndpoint", () => {
             expect(version.inputs).to.include({ name: "churn-classifier", version: "2.0.0" });
             expect(input(version, "properties", "modelUri")).to.match(
                 /^azureml:\/\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/ml_endpoints_models\/paths\/churn-classifier\/2-0-0\/$/);
+        });
+
+        // Microsoft Learn, "Authentication for managed online endpoints": the automatic Storage Blob Data Reader
+        // assignment covers "the default datastore of the workspace"; our models have a container of their own.
+        it("lets the endpoint's identity read the models container, before any deployment mounts it", () => {
+            const grant = single(resources, "azure-native:authorization:RoleAssignment");
+            expect(grant.inputs).to.include({ principalId: ENDPOINT_PRINCIPAL, principalType: "ServicePrincipal" });
+            expect(grant.inputs["roleDefinitionId"]).to.match(/\/providers\/Microsoft\.Authorization\/roleDefinitions\/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1$/);
+            expect(grant.inputs["scope"]).to.match(/\/Microsoft\.Storage\/storageAccounts\/[^/]+\/blobServices\/default\/containers\/models$/);
+            expect(single(resources, T.deployment).dependencies).to.include(grant.urn);
         });
 
         it("tags every taggable resource and parents every child under the component", () => {
