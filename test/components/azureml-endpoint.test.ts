@@ -282,6 +282,33 @@ describe("AzureMlEndpoint", () => {
         expect(resets[0]).to.match(/one per 300 s cooldown above 70% CPU/);
     });
 
+    // Dynamic providers are serialized into the state and run from that text alone: everything they call must travel with them.
+    it("serializes providers that run on their own: the traffic check, the CI credential, the instance-type guard", async () => {
+        const { resources } = await build(PROD_ARGS);
+        const providerOf = (type: string) => {
+            const module = { exports: {} as { handler: () => Record<string, (...args: unknown[]) => Promise<{ failures?: { reason: string }[] }>> } };
+            new Function("exports", "require", "module", String(single(resources, type).inputs["__provider"]))(module.exports, require, module);
+            return module.exports.handler();
+        };
+        const traffic = providerOf(T.traffic);
+        expect((await traffic["check"]!({}, { traffic: { blue: 50 } })).failures?.[0]?.reason).to.match(/sums to 50/);
+        const saved = { ARM_USE_OIDC: process.env["ARM_USE_OIDC"], ARM_TENANT_ID: process.env["ARM_TENANT_ID"] };
+        process.env["ARM_USE_OIDC"] = "true";
+        delete process.env["ARM_TENANT_ID"];
+        try {
+            const failure = await traffic["create"]!({ endpointId: "/x", traffic: { blue: 100 }, armUrl: "http://127.0.0.1:9", apiVersion: "x", pollMs: 1 }).catch((error: Error) => error);
+            expect((failure as Error).message).to.match(/ARM_USE_OIDC=true needs ARM_TENANT_ID and ARM_CLIENT_ID/);
+        } finally {
+            for (const [key, value] of Object.entries(saved)) {
+                if (value === undefined) delete process.env[key];
+                else process.env[key] = value;
+            }
+        }
+        const guard = providerOf(T.guard);
+        const news = { component: "c", deployment: "blue", instanceType: "Standard_F4s_v2", configKey: "instanceType" };
+        expect((await guard["check"]!({ ...news, instanceType: "Standard_DS3_v2" }, news)).failures?.[0]?.reason).to.match(/cannot do/);
+    });
+
     it("refuses bad args with messages naming the field, the value and what is allowed", () => {
         const refuse = (change: Partial<AzureMlEndpointArgs>, message: RegExp) =>
             expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
