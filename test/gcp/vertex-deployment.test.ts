@@ -346,12 +346,15 @@ describe("VertexModelDeployment provider", () => {
             // only that one exchange is redirected to the fake's token endpoint. The file parsing, UserRefreshClient
             // and the headers it builds are the library's own.
             const { UserRefreshClient } = require("google-auth-library") as typeof import("google-auth-library");
-            const original = UserRefreshClient.prototype.refreshTokenNoCache;
-            UserRefreshClient.prototype.refreshTokenNoCache = async function () {
+            // refreshTokenNoCache is protected: reached through a structural view of the prototype.
+            type Refresh = () => Promise<{ tokens: Record<string, unknown>; res: null }>;
+            const prototype = UserRefreshClient.prototype as unknown as { refreshTokenNoCache: Refresh };
+            const original = prototype.refreshTokenNoCache;
+            prototype.refreshTokenNoCache = async () => {
                 const answer = await fetch(`${fake.baseUrl}/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: "fake-refresh-token" }) });
                 const token = await answer.json() as { access_token: string; expires_in: number };
                 return { tokens: { access_token: token.access_token, token_type: "Bearer", expiry_date: Date.now() + token.expires_in * 1000 }, res: null };
-            } as typeof original;
+            };
             try {
                 await withCredentials({ type: "authorized_user", client_id: "fake-client", client_secret: "fake-secret", refresh_token: "fake-refresh-token" }, async () => {
                     const before = fake.calls.length;
@@ -359,7 +362,7 @@ describe("VertexModelDeployment provider", () => {
                     expect(new Set(fake.calls.slice(before).map((call) => call.userProject))).to.deep.equal(new Set(["ml-proj"]));
                 });
             } finally {
-                UserRefreshClient.prototype.refreshTokenNoCache = original;
+                prototype.refreshTokenNoCache = original;
             }
         });
     });
