@@ -35,20 +35,22 @@ describe("VertexModelDeployment provider", () => {
     let savedCredentials: string | undefined;
     let endpoint: string;
     let inputs: VertexModelDeploymentInputs;
+    /** User credentials (`gcloud auth application-default login` with workforce identity) whose token URL is the fake. */
+    const workforceUserCredentials = () => ({
+        type: "external_account_authorized_user",
+        audience: "//iam.googleapis.com/locations/global/workforcePools/test/providers/test",
+        client_id: "fake-client",
+        client_secret: "fake-secret",
+        refresh_token: "fake-refresh-token",
+        token_url: `${fake.baseUrl}/token`,
+    });
 
     before(async () => {
         fake = await new FakeVertexApi().start();
         fake.addBucket("models-bucket", "US-CENTRAL1", true);
         credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "vertex-adc-"));
         const credentials = path.join(credentialsDir, "application_default_credentials.json");
-        fs.writeFileSync(credentials, JSON.stringify({
-            type: "external_account_authorized_user",
-            audience: "//iam.googleapis.com/locations/global/workforcePools/test/providers/test",
-            client_id: "fake-client",
-            client_secret: "fake-secret",
-            refresh_token: "fake-refresh-token",
-            token_url: `${fake.baseUrl}/token`,
-        }));
+        fs.writeFileSync(credentials, JSON.stringify(workforceUserCredentials()));
         savedCredentials = process.env["GOOGLE_APPLICATION_CREDENTIALS"];
         process.env["GOOGLE_APPLICATION_CREDENTIALS"] = credentials;
     });
@@ -326,15 +328,7 @@ describe("VertexModelDeployment provider", () => {
         });
 
         it("sends the ADC file's quota_project_id, as google-auth-library builds it", async () => {
-            await withCredentials({
-                type: "external_account_authorized_user",
-                audience: "//iam.googleapis.com/locations/global/workforcePools/test/providers/test",
-                client_id: "fake-client",
-                client_secret: "fake-secret",
-                refresh_token: "fake-refresh-token",
-                token_url: `${fake.baseUrl}/token`,
-                quota_project_id: "billing-proj",
-            }, async () => {
+            await withCredentials({ ...workforceUserCredentials(), quota_project_id: "billing-proj" }, async () => {
                 const before = fake.calls.length;
                 await create();
                 expect(new Set(fake.calls.slice(before).map((call) => call.userProject))).to.deep.equal(new Set(["billing-proj"]));
