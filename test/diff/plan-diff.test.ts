@@ -11,8 +11,11 @@ import { planBothSides, plannedResources, SidePlan } from "../harness/two-sided"
 
 
 type Reported = SynthReport["resources"][number];
-const side = (label: string, resources: Reported[]): SidePlan => ({ label, report: { stack: "dev", resources, violations: [] } });
-const resource = (type: string, name: string, inputs: Record<string, unknown>, options: Partial<NonNullable<Reported["options"]>> = {}): Reported => ({
+/** A report as older synths wrote it (no urn, dependencies or id): the diff derives the engine's URNs. */
+type OlderReported = Pick<Reported, "type" | "name" | "parent" | "inputs" | "options">;
+const olderReport = (stack: string, resources: OlderReported[]): SynthReport => ({ stack, organization: "organization", resources, violations: [] }) as unknown as SynthReport;
+const side = (label: string, resources: OlderReported[]): SidePlan => ({ label, report: olderReport("dev", resources) });
+const resource = (type: string, name: string, inputs: Record<string, unknown>, options: Partial<NonNullable<Reported["options"]>> = {}): OlderReported => ({
     type, name, parent: null, inputs,
     options: { deleteBeforeReplace: false, retainOnDelete: false, protect: false, ignoreChanges: [], replaceOnChanges: [], ...options },
 });
@@ -105,11 +108,11 @@ describe("plan diff: classification", () => {
     });
 
     it("derives engine URNs (full parent type chain) for reports that lack them", () => {
-        const report: SynthReport = { stack: "prod", violations: [], resources: [
+        const report = olderReport("prod", [
             { type: "ml-endpoints:gcp:CloudRunEndpoint", name: "cloudrun", parent: null, inputs: {} },
             { type: "ml-endpoints:gcp:GcsModelArtifact", name: "cloudrun-model", parent: "cloudrun", inputs: {} },
             { type: "gcp:storage/bucket:Bucket", name: "cloudrun-model-bucket", parent: "cloudrun-model", inputs: {} },
-        ] };
+        ]);
         expect(plannedResources(report)[2]!.urn).to.equal("urn:pulumi:prod::ml-endpoints::ml-endpoints:gcp:CloudRunEndpoint$ml-endpoints:gcp:GcsModelArtifact$gcp:storage/bucket:Bucket::cloudrun-model-bucket");
     });
 });

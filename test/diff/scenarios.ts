@@ -199,5 +199,5 @@ export const SCENARIOS: Record<string, PerTarget> = {
 };
 
 function everyTarget(definition: ScenarioDefinition): PerTarget {
-    return Object.fromEntries(SCENARIO_TARGETS.map((target) => [target, () => definition])) as PerTarget;
+    return Object.fromEntries(SCENARIO_TARGETS.map((target) => [target, () => definition])) as unknown as PerTarget;
 }

@@ -1,4 +1,4 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--against <git-ref|FILE>]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE>]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
 // the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
@@ -18,15 +18,37 @@ import { formatPlanDiff, hazardExitCode, PlanDiff, planDiff } from "./diff/plan-
 import { isComponentType } from "./diff/rules";
 import { formatPlan } from "./plan";
 import { RecordedResource, ResourceOptionsSeen } from "./recorder";
-import { readStackFile, runProgram, stackFilePath } from "./run-program";
+import { DEFAULT_ORGANIZATION, readStackFile, runProgram, stackFilePath } from "./run-program";
 import { plannedResources } from "./two-sided";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--against <git-ref|FILE>]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE>]";
+
+/**
+ * One registration as `--json-out` records it: what the engine would hold and hand the analyzer, so the
+ * report can be replayed (matched by `urn`, props resolved by `id`). The root stack resource is not in it.
+ */
+export interface SynthReportResource {
+    readonly type: string;
+    readonly name: string;
+    /** The parent's name; null at the top level. */
+    readonly parent: string | null;
+    readonly urn: string;
+    /** The parent's URN; null at the top level (under the CLI: the root stack's). */
+    readonly parentUrn: string | null;
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: readonly string[];
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** The provider's id; null for components and, at preview, for every resource. */
+    readonly id: string | null;
+    /** The resource options an update acts on (deleteBeforeReplace, retainOnDelete, ignoreChanges…), for the plan diff. */
+    readonly options?: ResourceOptionsSeen;
+}
 
 /** What `--json-out` writes. */
 export interface SynthReport {
     readonly stack: string;
-    readonly resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options?: ResourceOptionsSeen }[];
+    readonly organization: string;
+    readonly resources: SynthReportResource[];
     readonly violations: OfflineViolation[];
 }
 
@@ -38,11 +60,14 @@ export interface SynthOptions {
      * and a policy that reads one is reported as advisory "can't run policy … during preview".
      */
     readonly preview?: boolean;
+    /** The Pulumi organization the CLI would pass (it feeds default names). Default: a diy backend's `organization`. */
+    readonly organization?: string;
 }
 
 /** Runs the program for one stack and judges it with the policy pack; the CLI below only prints this. */
 export async function synthesize(stack: string, configFile: string, options: SynthOptions = {}): Promise<{ resources: RecordedResource[]; report: SynthReport }> {
-    const run = await runProgram(stack, readStackFile(configFile), { preview: options.preview ?? false });
+    const organization = options.organization ?? DEFAULT_ORGANIZATION;
+    const run = await runProgram(stack, readStackFile(configFile), { preview: options.preview ?? false, organization });
     const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({
         type: resource.type,
         name: resource.name,
@@ -54,11 +79,22 @@ export async function synthesize(stack: string, configFile: string, options: Syn
     })), options.policyConfig ?? {});
     return {
         resources: run.resources,
-        report: {
-            stack,
-            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: reportedInputs(resource.inputs), options: resource.options })),
-            violations,
-        },
+        report: { stack, organization, resources: run.resources.map(reportedResource), violations },
+    };
+}
+
+function reportedResource(resource: RecordedResource): SynthReportResource {
+    return {
+        type: resource.type,
+        name: resource.name,
+        parent: resource.parent ?? null,
+        urn: resource.urn,
+        parentUrn: resource.parentUrn ?? null,
+        inputs: reportedInputs(resource.inputs),
+        dependencies: resource.dependencies,
+        propertyDependencies: resource.propertyDependencies,
+        id: resource.id ?? null,
+        options: resource.options,
     };
 }
 
@@ -90,6 +126,7 @@ async function main(): Promise<number> {
             "json-out": { type: "string" },
             "policy-config": { type: "string" },
             preview: { type: "boolean", default: false },
+            organization: { type: "string" },
             against: { type: "string" },
         },
     });
@@ -105,7 +142,7 @@ async function main(): Promise<number> {
         console.error("--against compares two full synths; it cannot be combined with --preview (unknowns would differ everywhere)");
         return 2;
     }
-    const synthOptions: SynthOptions = { policyConfig: packConfig?.config, preview: values.preview };
+    const synthOptions: SynthOptions = { policyConfig: packConfig?.config, preview: values.preview, organization: values.organization };
     // With --against, the head side of the diff is this synth: run once, print both.
     const planned = values.against === undefined ? undefined : await planDiff(values.stack, values.against, { configFile, synth: synthOptions });
     const { resources, report } = planned === undefined ? await synthesize(values.stack, configFile, synthOptions) : { resources: asRecorded(planned.head.report), report: planned.head.report };
@@ -135,7 +172,9 @@ function asRecorded(report: SynthReport): RecordedResource[] {
         ...resource,
         parentUrn: resource.parentUrn ?? undefined,
         parent: resource.parent ?? undefined,
+        id: resource.id ?? undefined,
         custom: !isComponentType(resource.type),
+        ignoreChanges: [...(resource.options?.ignoreChanges ?? [])],
         dependencies: [...resource.dependencies],
         propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]])),
     }));

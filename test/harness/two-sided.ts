@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ResourceOptionsSeen } from "./recorder";
-import { PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
+import { DEFAULT_ORGANIZATION, PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
 import { SynthOptions, SynthReport, synthesize } from "./synth";
 
 /** Assets serialize as their content digest on both sides (the engine compares assets by content). */
@@ -97,7 +97,7 @@ async function planAtRef(stack: string, ref: string): Promise<SidePlan> {
     const stackFile = `Pulumi.${stack}.yaml`;
     if (git(["cat-file", "-e", `${commit}:${stackFile}`]) === undefined) {
         progress(`${label} has no ${stackFile}: the base is empty`);
-        return { label: `${label}, no ${stackFile}`, report: { stack, resources: [], violations: [] } };
+        return { label: `${label}, no ${stackFile}`, report: { stack, organization: DEFAULT_ORGANIZATION, resources: [], violations: [] } };
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-endpoints-base-"));
     try {

@@ -24,7 +24,7 @@ export const RULES_FILE = path.join(__dirname, "replace-rules.json");
 /** The dynamic providers this project ships, by the name the table uses. */
 const DYNAMIC_PROVIDERS = {
     "vertex-deployment": vertexDeploymentProvider,
-    "endpoint-traffic": endpointTrafficProvider(async () => { throw new Error("the plan diff never calls ARM"); }),
+    "endpoint-traffic": endpointTrafficProvider({ token: async () => { throw new Error("the plan diff never calls ARM"); } }),
     "acr-login": acrLoginProvider(async () => { throw new Error("the plan diff never calls ARM"); }),
 } satisfies Record<string, pulumi.dynamic.ResourceProvider>;
 export type DynamicProviderName = keyof typeof DYNAMIC_PROVIDERS;
