@@ -84,9 +84,10 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
         lambda: same({ actions: { "lambda-function": "update" }, hazards: [] }),
         vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
+        // The InstanceTypeGuard's check refuses this at preview too (components/azure/instance-type-guard.ts).
         azureml: {
-            dev: { actions: { "azureml-blue": "update" }, hazards: ["refused-in-place:mandatory"] },
-            prod: { actions: { "azureml-blue": "update" }, hazards: ["capacity-reset:advisory", "refused-in-place:mandatory"] },
+            dev: { actions: { "azureml-blue": "update", "azureml-blue-instance-type": "update" }, hazards: ["refused-in-place:mandatory"] },
+            prod: { actions: { "azureml-blue": "update", "azureml-blue-instance-type": "update" }, hazards: ["capacity-reset:advisory", "refused-in-place:mandatory"] },
         },
     },
     "scaling bounds change": {
@@ -107,8 +108,8 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
         vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
         azureml: {
-            dev: { actions: { "azureml-green": "create", "azureml-traffic": "update" }, hazards: [] },
-            prod: { actions: { "azureml-traffic": "update", "azureml-green": "delete", "azureml-green-autoscale": "delete" }, hazards: [] },
+            dev: { actions: { "azureml-green": "create", "azureml-green-instance-type": "create", "azureml-traffic": "update" }, hazards: [] },
+            prod: { actions: { "azureml-traffic": "update", "azureml-green": "delete", "azureml-green-autoscale": "delete", "azureml-green-instance-type": "delete" }, hazards: [] },
         },
     },
     // Tags and labels update in place everywhere (excluded from SageMaker's all-ForceNew rules).
@@ -129,7 +130,8 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
             prod: { refused: /auth "none" \(allUsers may invoke\) is refused in prod/, hazards: [] },
         },
         // authMode is create-only, and the endpoint's name is fixed: the "new" endpoint is a PUT over the live one.
-        azureml: same({ actions: { "azureml-endpoint": CBD, "azureml-traffic": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
+        // Its identity's principalId is unknown until then, and a role assignment's properties are create-only.
+        azureml: same({ actions: { "azureml-endpoint": CBD, "azureml-endpoint-reads-models": CBD, "azureml-traffic": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
     },
 };
 

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { acrLoginProvider } from "../../../components/azure/acr-image";
 import { endpointTrafficProvider } from "../../../components/azure/endpoint-traffic";
+import { instanceTypeGuardProvider } from "../../../components/azure/instance-type-guard";
 import { vertexDeploymentProvider } from "../../../components/gcp/vertex-deployment";
 
 export interface ReplaceRule {
@@ -26,6 +27,7 @@ const DYNAMIC_PROVIDERS = {
     "vertex-deployment": vertexDeploymentProvider,
     "endpoint-traffic": endpointTrafficProvider({ token: async () => { throw new Error("the plan diff never calls ARM"); } }),
     "acr-login": acrLoginProvider(async () => { throw new Error("the plan diff never calls ARM"); }),
+    "instance-type-guard": instanceTypeGuardProvider(),
 } satisfies Record<string, pulumi.dynamic.ResourceProvider>;
 export type DynamicProviderName = keyof typeof DYNAMIC_PROVIDERS;
 
