@@ -1,4 +1,4 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE>]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE> [--markdown-out FILE]]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
 // the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
@@ -14,14 +14,14 @@ import { EndpointArgsError } from "../../components/settings";
 import { OfflinePackConfig, OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig, PackConfigError } from "./pack-config";
-import { formatPlanDiff, hazardExitCode, PlanDiff, planDiff } from "./diff/plan-diff";
+import { formatPlanDiff, formatPlanDiffMarkdown, hazardExitCode, PlanDiff, planDiff } from "./diff/plan-diff";
 import { isComponentType } from "./diff/rules";
 import { formatPlan } from "./plan";
 import { RecordedResource, ResourceOptionsSeen } from "./recorder";
 import { DEFAULT_ORGANIZATION, readStackFile, runProgram, stackFilePath } from "./run-program";
 import { plannedResources } from "./two-sided";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE>]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE> [--markdown-out FILE]]";
 
 /**
  * One registration as `--json-out` records it: what the engine would hold and hand the analyzer, so the
@@ -128,6 +128,7 @@ async function main(): Promise<number> {
             preview: { type: "boolean", default: false },
             organization: { type: "string" },
             against: { type: "string" },
+            "markdown-out": { type: "string" },
         },
     });
     if (values.stack === undefined) {
@@ -158,6 +159,7 @@ async function main(): Promise<number> {
         console.log(`  [${violation.level}] ${violation.policy}: ${violation.message}`);
     }
     if (diff !== undefined) console.log(`\n${formatPlanDiff(diff)}`);
+    if (diff !== undefined && values["markdown-out"] !== undefined) fs.writeFileSync(values["markdown-out"], `${formatPlanDiffMarkdown(diff)}\n`);
     if (values["json-out"] !== undefined) {
         fs.writeFileSync(values["json-out"], `${JSON.stringify(diff === undefined ? report : { ...report, diff }, null, 2)}\n`);
         console.log(`\nWrote ${values["json-out"]}`);

@@ -92,3 +92,35 @@ export function formatPlanDiff(diff: PlanDiff): string {
     if (byTarget.size === 0) lines.push("", "No changes.");
     return lines.join("\n");
 }
+
+/** The diff as GitHub-flavoured markdown for a job summary: hazards first, then the changes per target. */
+export function formatPlanDiffMarkdown(diff: PlanDiff): string {
+    const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    const { create, update, replace, delete: deletes, same } = diff.counts;
+    const mandatory = diff.hazards.filter((hazard) => hazard.level === "mandatory");
+    const lines = [
+        `### ${diff.stack}: ${mandatory.length > 0 ? `${mandatory.length} mandatory hazard${mandatory.length === 1 ? "" : "s"}` : "no mandatory hazard"}`,
+        "",
+        `\`${diff.base}\` → \`${diff.head}\`: ${create} to create, ${update} to update, ${replace} to replace, ${deletes} to delete, ${same} unchanged.`,
+        "",
+    ];
+    if (diff.hazards.length > 0) {
+        lines.push("| level | hazard | target | what happens | remedy |", "|---|---|---|---|---|");
+        for (const hazard of [...diff.hazards].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
+            lines.push(`| ${hazard.level} | ${hazard.kind} | ${hazard.target} | ${cell(hazard.message)} | ${cell(hazard.remedy)} |`);
+        }
+        lines.push("");
+    }
+    const rows = diff.changes.filter((change) => change.action !== "same");
+    if (rows.length > 0) {
+        lines.push("| target | action | resource | why |", "|---|---|---|---|");
+        for (const row of rows) {
+            const action = row.replaceMode === undefined ? row.action : `${row.action} (${row.replaceMode})`;
+            const why = row.action === "replace" ? `forced by ${row.replaceReasons.join(", ")}` : row.action === "update" ? [...row.changed, ...row.unknownFromReplaced].slice(0, 4).join(", ") : "";
+            lines.push(`| ${row.target} | ${action} | \`${row.type}\` ${row.name} | ${cell(why)} |`);
+        }
+    } else {
+        lines.push("No changes.");
+    }
+    return lines.join("\n");
+}
