@@ -56,10 +56,14 @@ export function findHazards(changes: readonly ResourceChange[], stage: string): 
 function fixedNameCollisions(changes: readonly ResourceChange[]): Omit<Hazard, "level">[] {
     return changes.filter((change) => change.action === "replace" && change.replaceMode === "create-before-delete").flatMap((change) => {
         const rule = ruleFor(change.type, change.head!.inputs)!;
-        // A name that is unknown until applied (computed from a replaced or rebuilt resource) is a new name.
-        const kept = (rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined && JSON.stringify(change.head!.inputs[key]) === JSON.stringify(change.base!.inputs[key])
-            && !change.unknownFromReplaced.some((unknownPath) => isUnder(key, unknownPath)));
-        if (kept.length === 0) return [];
+        // The new one lands on the old one's address only if every part of it (parents' names too) is unchanged and
+        // known; a name computed from a replaced or rebuilt resource is unknown until applied, so a new name.
+        const address = (rule.identity ?? rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined);
+        const unchanged = (key: string) => JSON.stringify(change.head!.inputs[key]) === JSON.stringify(change.base!.inputs[key])
+            && !change.unknownFromReplaced.some((unknownPath) => isUnder(key, unknownPath));
+        const named = (rule.physicalName ?? []).some((key) => change.head!.inputs[key] !== undefined);
+        if (!named || address.length === 0 || !address.every(unchanged)) return [];
+        const kept = (rule.physicalName ?? []).filter((key) => change.head!.inputs[key] !== undefined);
         const name = kept.map((key) => `${key}=${JSON.stringify(change.head!.inputs[key])}`).join(", ");
         const retained = change.base!.options?.retainOnDelete === true;
         const why = OBJECT_TYPES.has(change.type)

@@ -12,6 +12,7 @@ export interface ReplaceRule {
     readonly replaceOn: readonly string[];
     readonly except?: readonly string[];
     readonly physicalName?: readonly string[];
+    readonly identity?: readonly string[];
     readonly serving?: boolean;
     readonly outage?: string;
     readonly rollbackKeeps?: string;
