@@ -85,7 +85,7 @@ export function formatPlanDiff(diff: PlanDiff): string {
             const mode = row.replaceMode === undefined ? (row.action === "delete" && row.retained ? " (retained)" : "") : ` (${row.replaceMode})`;
             const detail = row.action === "replace"
                 ? `forced by ${row.replaceReasons.join(", ")}`
-                : row.action === "update" ? [...row.changed, ...row.unknownFromReplaced.map((property) => `${property} (from a replacement)`)].slice(0, 6).join(", ") : "";
+                : row.action === "update" ? [...row.changed, ...row.unknownFromReplaced.map((property) => `${property} (unknown until applied)`)].slice(0, 6).join(", ") : "";
             lines.push(`  ${SYMBOL[row.action].padEnd(2)} ${row.action}${mode}`.padEnd(36) + `${what}  ${detail}`.trimEnd());
         }
     }
