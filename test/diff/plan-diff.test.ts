@@ -95,6 +95,14 @@ describe("plan diff: classification", () => {
         expect(resized[0]!.action).to.equal("update");
     });
 
+    it("reports what a dynamic provider's own check refuses (InstanceTypeGuard) as a mandatory hazard", async () => {
+        const guard = "pulumi-nodejs:dynamic/ml-endpoints:InstanceTypeGuard";
+        const inputs = { component: "AzureMlEndpoint \"azureml\"", deployment: "blue", instanceType: "Standard_DS3_v2", configKey: "targets.azureml.instanceType" };
+        const diff = await diffSides("dev", "dev", side("base", [resource(guard, "guard", inputs)]), side("head", [resource(guard, "guard", { ...inputs, instanceType: "Standard_DS4_v2" })]));
+        expect(diff.hazards.map((hazard) => `${hazard.kind}:${hazard.level}`)).to.deep.equal(["refused-in-place:mandatory"]);
+        expect(diff.hazards[0]!.message).to.contain("Azure/AML-Kubernetes#247");
+    });
+
     it("reports creates and deletes by URN, and a table grouped by target with the forcing properties", async () => {
         const base = side("base", [resource(ENDPOINT, "old-endpoint", { name: "a" })]);
         const head = side("head", [resource(ENDPOINT, "new-endpoint", { name: "b" })]);

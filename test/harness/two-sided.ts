@@ -4,9 +4,8 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ResourceOptionsSeen } from "./recorder";
 import { DEFAULT_ORGANIZATION, PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
-import { SynthOptions, SynthReport, synthesize } from "./synth";
+import { SynthOptions, SynthReport, SynthReportResource, synthesize } from "./synth";
 
 /** Assets serialize as their content digest on both sides (the engine compares assets by content). */
 const ASSET_DIGEST_PRELOAD = path.join(__dirname, "diff", "asset-digest.cjs");
@@ -15,20 +14,8 @@ require(ASSET_DIGEST_PRELOAD);
 /** One side of a diff: where it came from (for the table's header) and what synth made of it. */
 export interface SidePlan { readonly label: string; readonly report: SynthReport }
 
-/** A report's resource, with the identity fields the diff matches on filled in (old reports lack them). */
-export interface PlannedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly parentUrn: string | null;
-    readonly parent: string | null;
-    readonly inputs: Record<string, unknown>;
-    readonly dependencies: readonly string[];
-    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
-    readonly id: string | null;
-    /** The resource options the engine acts on; absent in reports from older synths. */
-    readonly options?: ResourceOptionsSeen;
-}
+/** A report's resource, with the identity fields the diff matches on filled in (older reports lack them). */
+export type PlannedResource = SynthReportResource;
 
 type ReportedResource = SynthReport["resources"][number] & Partial<Pick<PlannedResource, "urn" | "parentUrn" | "dependencies" | "propertyDependencies" | "id" | "options">>;
 

@@ -2,7 +2,7 @@
 // the way the engine decides it from the replace-forcing properties (./rules) and the resource options.
 import { UNKNOWN } from "../recorder";
 import { PlannedResource, plannedResources, SidePlan } from "../two-sided";
-import { dynamicDiff, isComponentType, ReplaceRule, replaceReasons, ruleFor, ruleKey } from "./rules";
+import { dynamicCheckFailures, dynamicDiff, isComponentType, ReplaceRule, replaceReasons, ruleFor, ruleKey } from "./rules";
 
 export type ChangeAction = "create" | "update" | "replace" | "delete" | "same";
 export type ReplaceMode = "create-before-delete" | "delete-before-replace";
@@ -22,6 +22,8 @@ export interface ResourceChange {
     readonly unknownFromReplaced: readonly string[];
     /** The replace-forcing properties among them, as the rule (or the dynamic provider's diff) names them. */
     readonly replaceReasons: readonly string[];
+    /** What a dynamic provider's own `check` refuses (the update fails before anything is sent). */
+    readonly refusals?: readonly string[];
     /** The rule's citation, or the dynamic provider it asked. */
     readonly source?: string;
     /** The sides' resources (one is absent for a create or a delete). */
@@ -80,9 +82,11 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
     const rule = ruleFor(resource.type, resource.inputs)!;
     let reasons: string[];
     let deleteBeforeReplace = resource.options?.deleteBeforeReplace ?? false;
+    let refusals: string[] = [];
     if (rule.dynamicProvider !== undefined) {
+        refusals = await dynamicCheckFailures(rule, withoutIgnored(old.inputs), withoutIgnored(resource.inputs));
         const verdict = await dynamicDiff(rule, withoutIgnored(old.inputs), withoutIgnored(resource.inputs));
-        if (!verdict.changes && unknownFromReplaced.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [], source: rule.source };
+        if (!verdict.changes && unknownFromReplaced.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [], refusals, source: rule.source };
         reasons = [...verdict.replaces, ...unknownFromReplaced.filter((property) => replaceReasonsOf(rule, property).length > 0)];
         deleteBeforeReplace ||= verdict.deleteBeforeReplace;
     } else {
@@ -91,7 +95,7 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
     }
     const forced = (resource.options?.replaceOnChanges ?? []).filter((property) => all.some((changedPath) => isUnder(changedPath, property) || property === "*"));
     reasons = [...new Set([...reasons, ...forced])];
-    if (reasons.length === 0) return { ...identity, action: "update", changed, unknownFromReplaced, replaceReasons: [], source: rule.source };
+    if (reasons.length === 0) return { ...identity, action: "update", changed, unknownFromReplaced, replaceReasons: [], refusals, source: rule.source };
     return {
         ...identity,
         action: "replace",
@@ -99,6 +103,7 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
         changed,
         unknownFromReplaced,
         replaceReasons: reasons,
+        refusals,
         source: rule.source,
     };
 }
@@ -148,7 +153,8 @@ export function fixedNamesOf(change: ResourceChange, unknown = false): string[] 
         .map((key) => change.head!.inputs[key]).filter((name): name is string => typeof name === "string" && name.length > 0);
 }
 
-function leafStrings(value: unknown): string[] {
+/** Every string inside `value`. */
+export function leafStrings(value: unknown): string[] {
     if (typeof value === "string") return [value];
     if (Array.isArray(value)) return value.flatMap(leafStrings);
     if (value !== null && typeof value === "object") return Object.values(value).flatMap(leafStrings);

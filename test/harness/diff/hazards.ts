@@ -1,7 +1,7 @@
 // What an update would break, read off the classified changes: each hazard names its resources, why, the
 // remedy and its source. Levels follow the policy below; a mandatory hazard fails the synth.
 import type { PlannedResource } from "../two-sided";
-import { isUnder, ResourceChange } from "./classify";
+import { isUnder, leafStrings, ResourceChange } from "./classify";
 import { ruleFor } from "./rules";
 
 export type HazardKind = "fixed-name-collision" | "outage" | "deletes-referenced" | "capacity-reset" | "refused-in-place";
@@ -48,6 +48,7 @@ export function findHazards(changes: readonly ResourceChange[], stage: string): 
         ...deletesReferenced(changes),
         ...sageMakerAutoscaledUpdates(changes),
         ...azureDeploymentUpdates(changes),
+        ...providerRefusals(changes),
     ];
     return found.map((hazard) => ({ ...hazard, level: level(hazard.kind) }));
 }
@@ -165,13 +166,6 @@ function referencesByValue(referrerStrings: readonly string[], object: PlannedRe
     });
 }
 
-function leafStrings(value: unknown): string[] {
-    if (typeof value === "string") return [value];
-    if (Array.isArray(value)) return value.flatMap(leafStrings);
-    if (value !== null && typeof value === "object") return Object.values(value).flatMap(leafStrings);
-    return [];
-}
-
 /** Autoscaled SageMaker variants: an endpoint update resets their count; an instance-type change is refused. */
 function sageMakerAutoscaledUpdates(changes: readonly ResourceChange[]): Omit<Hazard, "level">[] {
     const hazards: Omit<Hazard, "level">[] = [];
@@ -240,4 +234,16 @@ function azureDeploymentUpdates(changes: readonly ResourceChange[]): Omit<Hazard
         }
     }
     return hazards;
+}
+
+/** What one of this project's dynamic providers refuses in its `check`: `pulumi up` stops at preview. */
+function providerRefusals(changes: readonly ResourceChange[]): Omit<Hazard, "level">[] {
+    return changes.flatMap((change) => (change.refusals ?? []).map((refusal) => ({
+        kind: "refused-in-place" as const,
+        target: change.target,
+        resources: [change.name],
+        message: `${change.name}'s provider refuses the change at preview: ${refusal}`,
+        remedy: "follow the steps the refusal names",
+        source: change.source ?? change.type,
+    })));
 }

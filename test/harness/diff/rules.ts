@@ -78,6 +78,14 @@ export function replaceReasons(rule: ReplaceRule, changedPath: string): string[]
     return rule.replaceOn.filter(under);
 }
 
+/** What a dynamic provider's own `check` refuses in olds → news (the engine calls it first, at preview too). */
+export async function dynamicCheckFailures(rule: ReplaceRule, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<string[]> {
+    const provider = DYNAMIC_PROVIDERS[rule.dynamicProvider!] as pulumi.dynamic.ResourceProvider;
+    if (provider.check === undefined) return [];
+    const result = await provider.check(olds, news);
+    return (result.failures ?? []).map((failure) => `${failure.property}: ${failure.reason}`);
+}
+
 /** What a dynamic provider's own `diff` says about olds → news (the engine calls exactly this). */
 export async function dynamicDiff(rule: ReplaceRule, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const provider = DYNAMIC_PROVIDERS[rule.dynamicProvider!] as pulumi.dynamic.ResourceProvider;
