@@ -1,10 +1,15 @@
 // The plan diff's machinery: the replace-rules table covers the program, classification follows the table,
 // the resource options and the dynamic providers' own diff, and the git-ref side runs that commit's synth.
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
 import { classify, MissingReplaceRuleError } from "../harness/diff/classify";
 import { diffSides, formatPlanDiff, hazardExitCode } from "../harness/diff/plan-diff";
 import { isComponentType, replaceRules, ruleKey } from "../harness/diff/rules";
-import { stackFilePath } from "../harness/run-program";
+import { readStackFile, REPO_ROOT, stackFilePath } from "../harness/run-program";
 import { STACKS } from "../harness/stacks";
 import { SynthReport, synthesize } from "../harness/synth";
 import { planBothSides, plannedResources, SidePlan } from "../harness/two-sided";
@@ -122,6 +127,33 @@ describe("plan diff: classification", () => {
             { type: "gcp:storage/bucket:Bucket", name: "cloudrun-model-bucket", parent: "cloudrun-model", inputs: {} },
         ]);
         expect(plannedResources(report)[2]!.urn).to.equal("urn:pulumi:prod::ml-endpoints::ml-endpoints:gcp:CloudRunEndpoint$ml-endpoints:gcp:GcsModelArtifact$gcp:storage/bucket:Bucket::cloudrun-model-bucket");
+    });
+});
+
+describe("plan diff: the CLI", function () {
+    this.timeout(120_000);
+
+    it("prints the table, writes the diff into --json-out and --markdown-out, and exits 1 on a mandatory hazard", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-endpoints-cli-"));
+        try {
+            // Azure ML only, auth key → iam: authMode is create-only and the endpoint's name is fixed.
+            const prod = readStackFile(stackFilePath("prod"));
+            const azureml = (prod["ml-endpoints:targets"] as Record<string, Record<string, unknown>>)["azureml"]!;
+            const write = (file: string, auth: string) => fs.writeFileSync(path.join(dir, file), stringify({ config: { ...prod, "ml-endpoints:targets": { azureml: { ...azureml, auth } } } }));
+            write("base.yaml", "key");
+            write("head.yaml", "iam");
+            const run = spawnSync(process.execPath, ["--import", "tsx", "test/harness/synth.ts", "--stack", "prod", "--config-file", path.join(dir, "head.yaml"),
+                "--against", path.join(dir, "base.yaml"), "--json-out", path.join(dir, "out.json"), "--markdown-out", path.join(dir, "out.md")], { cwd: REPO_ROOT, encoding: "utf8" });
+            expect(run.status, run.stderr).to.equal(1);
+            expect(run.stdout).to.match(/\[mandatory\] fixed-name-collision \(azureml\)/);
+            expect(run.stdout).to.match(/\+- replace \(create-before-delete\)\s+azure-native:machinelearningservices:OnlineEndpoint\s+azureml-endpoint\s+forced by properties\.authMode/);
+            const report = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")) as { diff: { hazards: { kind: string }[]; counts: Record<string, number> } };
+            expect(report.diff.hazards.map((hazard) => hazard.kind)).to.include("fixed-name-collision");
+            expect(report.diff.counts["replace"]).to.be.greaterThan(0);
+            expect(fs.readFileSync(path.join(dir, "out.md"), "utf8")).to.match(/^### prod: 1 mandatory hazard/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 
