@@ -207,7 +207,7 @@ export interface SageMakerConfigRolloutArgs {
     readonly modelName: pulumi.Input<string>;
     readonly instanceType?: pulumi.Input<string>;
     readonly autoscaled: boolean;
-    readonly deploymentConfig?: Record<string, unknown>;
+    readonly deploymentConfig?: pulumi.Input<Record<string, unknown>>;
     /** Seconds between DescribeEndpoint polls. Default: 30. */
     readonly pollSeconds?: number;
     /** Seconds an update may take, blue/green bake and termination wait included. Default: 7200. */

@@ -98,7 +98,7 @@ describe("SageMakerConfigRollout (dynamic provider against a loopback SageMaker 
     // UpdateEndpoint or CreateEndpoint operations are being performed on the endpoint."
     it("retires the superseded config and model only after the endpoint verifiably runs the new one", async () => {
         const { outs } = await sageMakerRolloutProvider.update!("churn-prod", { ...v1(), retired: [] }, v2());
-        expect(outs.retired).to.deep.equal(["config-v1", "model-v1"]);
+        expect(outs?.retired).to.deep.equal(["config-v1", "model-v1"]);
         expect(fake.configs.has("config-v1")).to.equal(false);
         expect(fake.models.has("model-v1")).to.equal(false);
         const actions = fake.actions();
@@ -109,7 +109,7 @@ describe("SageMakerConfigRollout (dynamic provider against a loopback SageMaker 
     it("keeps a superseded config that another endpoint still runs (ListEndpoints followed page by page)", async () => {
         for (const other of ["a-other", "b-other", "c-other"]) fake.addEndpoint(other, "config-v1");
         const { outs } = await sageMakerRolloutProvider.update!("churn-prod", { ...v1(), retired: [] }, v2());
-        expect(outs.retired).to.deep.equal([]);
+        expect(outs?.retired).to.deep.equal([]);
         expect(fake.configs.has("config-v1") && fake.models.has("model-v1")).to.equal(true);
         expect(fake.calls.filter((call) => call.action === "ListEndpoints")).to.have.length(2);
     });

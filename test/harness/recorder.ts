@@ -20,6 +20,14 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Per input property, the URNs its value came from. */
     readonly propertyDependencies: Record<string, string[]>;
+    /** The resource options the engine receives that change a plan's update, replace and delete steps. */
+    readonly options: RecordedOptions;
+}
+
+export interface RecordedOptions {
+    readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
 }
 
 /**
@@ -95,6 +103,11 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     inputs,
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
+                    options: {
+                        ignoreChanges: request.getIgnorechangesList(),
+                        retainOnDelete: request.getRetainondelete() === true,
+                        deleteBeforeReplace: request.getDeletebeforereplace(),
+                    },
                 });
             }
             callback(error, response);
@@ -116,6 +129,9 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {
