@@ -226,6 +226,6 @@ export class SageMakerConfigRollout extends pulumi.dynamic.Resource {
             timeoutSeconds: args.timeoutSeconds ?? 7200,
             pollSeconds: undefined,
             retired: undefined,
-        }, opts);
+        }, opts, "ml-endpoints", "SageMakerConfigRollout");
     }
 }

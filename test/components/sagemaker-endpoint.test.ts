@@ -24,7 +24,7 @@ const T = {
     model: "aws:sagemaker/model:Model",
     config: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
     endpoint: "aws:sagemaker/endpoint:Endpoint",
-    rollout: "pulumi-nodejs:dynamic:Resource",
+    rollout: "pulumi-nodejs:dynamic/ml-endpoints:SageMakerConfigRollout",
     scalingTarget: "aws:appautoscaling/target:Target",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     role: "aws:iam/role:Role",
