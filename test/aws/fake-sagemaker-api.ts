@@ -1,5 +1,5 @@
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { type Loopback, type RecordedRequest, startScriptedServer } from "../smoke/helpers/loopback";
 import { expectedSignature, parseSigV4 } from "../smoke/helpers/sigv4";
 
 // A loopback fake of the SageMaker control-plane API (JSON 1.1: `POST /`, `X-Amz-Target: SageMaker.<Action>`),
@@ -50,17 +50,16 @@ export class FakeSageMakerApi {
     /** The next update rolls back (an auto-rollback alarm fires during the bake). */
     rollbackNextUpdate = false;
     baseUrl = "";
-    private server?: http.Server;
+    private server?: Loopback;
 
     async start(): Promise<this> {
-        this.server = http.createServer((req, res) => void this.handle(req, res));
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        this.server = await startScriptedServer((request, res) => this.handle(request, res));
+        this.baseUrl = this.server.base;
         return this;
     }
 
     async stop(): Promise<void> {
-        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+        await this.server?.close();
     }
 
     /** A model and config, as aws.sagemaker.Model and EndpointConfiguration would have created them. */
@@ -79,11 +78,8 @@ export class FakeSageMakerApi {
         return this.calls.map((call) => call.action);
     }
 
-    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const body = Buffer.concat(chunks);
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([key, value]) => [key, String(value)]));
+    private handle(request: RecordedRequest, res: ServerResponse): void {
+        const { headers, body } = request;
         const answer = (status: number, payload: unknown) => {
             res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
             res.end(JSON.stringify(payload));
@@ -91,12 +87,12 @@ export class FakeSageMakerApi {
         try {
             const sig = parseSigV4(headers["authorization"]);
             if (!sig || sig.service !== "sagemaker" || sig.accessKeyId !== FAKE_CREDENTIALS.accessKeyId
-                || expectedSignature({ method: req.method!, path: req.url!, headers, body }, FAKE_CREDENTIALS.secretAccessKey) !== sig.signature) {
+                || expectedSignature(request, FAKE_CREDENTIALS.secretAccessKey) !== sig.signature) {
                 throw new ApiError(403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided.");
             }
             const target = headers["x-amz-target"] ?? "";
-            if (req.method !== "POST" || !target.startsWith("SageMaker.") || !headers["content-type"]?.startsWith("application/x-amz-json-1.1")) {
-                throw new ApiError(400, "UnknownOperationException", `not a SageMaker JSON 1.1 call: ${req.method} ${target}`);
+            if (request.method !== "POST" || !target.startsWith("SageMaker.") || !headers["content-type"]?.startsWith("application/x-amz-json-1.1")) {
+                throw new ApiError(400, "UnknownOperationException", `not a SageMaker JSON 1.1 call: ${request.method} ${target}`);
             }
             const action = target.slice("SageMaker.".length);
             const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
