@@ -6,7 +6,9 @@ import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../harness/run-program";
 import { FAKE_CREDENTIALS, FakeSageMakerApi } from "../aws/fake-sagemaker-api";
 import type { SmokeAuth } from "./auth";
+import { sendJson, startScriptedServer } from "./helpers/loopback";
 import { main } from "./rollback-check";
+import { runSmoke } from "./run";
 import { sagemakerRollbackProblem } from "./targets/sagemaker";
 
 // Finding 6. terraform-provider-aws#48997: after a blue/green auto-rollback ("all endpoint traffic rolls back to the
@@ -37,6 +39,21 @@ describe("SageMaker rollback check (smoke test and deploy workflow)", () => {
 
     it("passes when the endpoint runs the config the stack asked for", async () => {
         expect(await sagemakerRollbackProblem(outputs("config-v1"), FAKE_CREDENTIALS)).to.equal(undefined);
+    });
+
+    it("the smoke test fails a good prediction from a rolled-back endpoint, and passes it once the config matches", async () => {
+        // The runtime answers well either way: after a rollback the old (blue) fleet serves.
+        const runtime = await startScriptedServer((_request, res) => sendJson(res, 200, { predictions: [1], probabilities: [[0.2, 0.8]] }));
+        try {
+            const run = (config: string) => runSmoke({ sagemaker: { ...outputs(config), endpointUrl: runtime.base } }, { auth, latencyBudgetMs: 10_000, timeoutMs: 5_000 });
+            const [rolledBack] = await run("config-v2");
+            expect(rolledBack).to.deep.include({ target: "sagemaker", ok: false });
+            expect(rolledBack!.detail).to.match(/rolled back: DescribeEndpoint says it runs endpoint config config-v1, but the stack output endpointConfigName is config-v2/);
+            const [live] = await run("config-v1");
+            expect(live).to.deep.include({ target: "sagemaker", ok: true });
+        } finally {
+            await runtime.close();
+        }
     });
 
     it("the workflow's step exits 1 on a rollback and 0 when the config matches", async () => {

@@ -20,9 +20,6 @@ export const sagemakerSmoke = defineTarget({
         apiUrl: outputUrl.optional(),
     }),
     prepare: async (outputs, { auth, timeoutMs, requestBody }) => {
-        // A rolled-back endpoint answers predictions (from the old fleet): check what it runs before trusting one.
-        const rolledBack = await sagemakerRollbackProblem(outputs, await auth.aws());
-        if (rolledBack) throw new SmokeFailure(rolledBack);
         const client = new SageMakerRuntimeClient({
             region: outputs.region,
             credentials: await auth.aws(),
@@ -34,6 +31,8 @@ export const sagemakerSmoke = defineTarget({
         return {
             url,
             expectations: { probabilitiesRequired: true },
+            // A rolled-back endpoint still answers (from the old fleet): a good answer does not mean this deploy is live.
+            verify: async () => sagemakerRollbackProblem(outputs, await auth.aws()),
             send: async () => {
                 try {
                     const answer = await client.send(
