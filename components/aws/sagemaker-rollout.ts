@@ -40,7 +40,7 @@ export interface SageMakerConfigRolloutInputs {
 }
 
 export interface SageMakerConfigRolloutOutputs extends SageMakerConfigRolloutInputs {
-    /** The configs and models this resource deleted after they were superseded (the last update's). */
+    /** The configs and models this resource deleted after they were superseded (the last update's), or why it could not. */
     readonly retired: string[];
 }
 
@@ -82,14 +82,24 @@ export const rollout = {
         }
     },
 
-    /** Configs and models that some endpoint in the region runs or is moving to. */
-    async inUse(api: SageMakerApi): Promise<{ configs: Set<string>; models: Set<string> }> {
+    /**
+     * Configs and models that some endpoint in the region runs or is moving to. `models` is `undefined` when an
+     * in-use config cannot be described (deleted by hand): then no model can be proven unused.
+     */
+    async inUse(api: SageMakerApi): Promise<{ configs: Set<string>; models?: Set<string> }> {
+        const notFound = (err: unknown) => isSageMakerApiError(err, "ValidationException") && /could not find/i.test(err.message);
         const configs = new Set<string>();
         let token: string | undefined;
         do {
             const page = await api.call<{ Endpoints: { EndpointName: string }[]; NextToken?: string }>("ListEndpoints", { MaxResults: 100, ...(token ? { NextToken: token } : {}) });
             for (const { EndpointName } of page.Endpoints) {
-                const endpoint = await api.call<DescribedEndpoint>("DescribeEndpoint", { EndpointName });
+                let endpoint: DescribedEndpoint;
+                try {
+                    endpoint = await api.call<DescribedEndpoint>("DescribeEndpoint", { EndpointName });
+                } catch (err) {
+                    if (notFound(err)) continue; // deleted since the listing
+                    throw err;
+                }
                 configs.add(endpoint.EndpointConfigName);
                 if (endpoint.PendingDeploymentSummary?.EndpointConfigName) configs.add(endpoint.PendingDeploymentSummary.EndpointConfigName);
             }
@@ -97,8 +107,13 @@ export const rollout = {
         } while (token);
         const models = new Set<string>();
         for (const config of configs) {
-            const described = await api.call<{ ProductionVariants: { ModelName: string }[] }>("DescribeEndpointConfig", { EndpointConfigName: config });
-            for (const variant of described.ProductionVariants) models.add(variant.ModelName);
+            try {
+                const described = await api.call<{ ProductionVariants: { ModelName: string }[] }>("DescribeEndpointConfig", { EndpointConfigName: config });
+                for (const variant of described.ProductionVariants) models.add(variant.ModelName);
+            } catch (err) {
+                if (notFound(err)) return { configs };
+                throw err;
+            }
         }
         return { configs, models };
     },
@@ -119,7 +134,7 @@ export const rollout = {
         for (const config of configs.filter((name) => !used.configs.has(name))) {
             await deleteIfPresent("DeleteEndpointConfig", { EndpointConfigName: config }, config);
         }
-        for (const model of models.filter((name) => !used.models.has(name))) {
+        for (const model of models.filter((name) => used.models !== undefined && !used.models.has(name))) {
             await deleteIfPresent("DeleteModel", { ModelName: model }, model);
         }
         return retired;
@@ -152,11 +167,16 @@ export const rollout = {
             }
         }
         if (previous === undefined) return [];
-        return rollout.retireUnused(
-            api,
-            previous.endpointConfigName !== inputs.endpointConfigName ? [previous.endpointConfigName] : [],
-            previous.modelName !== inputs.modelName ? [previous.modelName] : [],
-        );
+        // The endpoint runs the new config: a failed clean-up must not fail the deploy. What is left is named.
+        try {
+            return await rollout.retireUnused(
+                api,
+                previous.endpointConfigName !== inputs.endpointConfigName ? [previous.endpointConfigName] : [],
+                previous.modelName !== inputs.modelName ? [previous.modelName] : [],
+            );
+        } catch (err) {
+            return [`not retired (${previous.endpointConfigName}, ${previous.modelName}): ${(err as Error).message}`];
+        }
     },
 };
 

@@ -114,6 +114,16 @@ describe("SageMakerConfigRollout (dynamic provider against a loopback SageMaker 
         expect(fake.calls.filter((call) => call.action === "ListEndpoints")).to.have.length(2);
     });
 
+    it("keeps every superseded model when an in-use config cannot be described, and the deploy still succeeds", async () => {
+        fake.addConfig("config-orphan", { VariantName: "AllTraffic", ModelName: "model-v1", InstanceType: "ml.m5.xlarge", InitialInstanceCount: 1 });
+        fake.addEndpoint("z-other", "config-orphan");
+        fake.configs.delete("config-orphan"); // deleted by hand while z-other still runs it
+        const { outs } = await sageMakerRolloutProvider.update!("churn-prod", { ...v1(), retired: [] }, v2());
+        expect(fake.endpoints.get("churn-prod")!.config).to.equal("config-v2");
+        expect(outs?.retired).to.deep.equal(["config-v1"]);
+        expect(fake.models.has("model-v1"), "z-other may still run model-v1").to.equal(true);
+    });
+
     // "UpdateEndpoint": "When SageMaker receives the request, it sets the endpoint status to Updating"; a second
     // update is refused until it is InService again.
     it("waits for an in-progress update to finish before it sends its own", async () => {
