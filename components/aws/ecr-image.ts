@@ -3,10 +3,15 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageArgs } from "../args";
 import { ImageBuildArgs, resolveImageBuild } from "../image-build";
+import { awsPlacement } from "./iam";
 
 export interface EcrImageArgs extends ImageBuildArgs {
-    /** How many tagged images the repository keeps before the lifecycle policy expires older ones. Default: 20. */
-    readonly keepImages?: number;
+    /**
+     * Days after which the lifecycle policy expires *untagged* images (leftovers of interrupted pushes). Tagged
+     * images are never expired: every image pushed here keeps its immutable content tag, and an old Lambda version
+     * or a retained SageMaker model may still pull it (by digest). Default: 14.
+     */
+    readonly untaggedExpiryDays?: number;
     /** Tags for the repository. Default: none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -37,16 +42,23 @@ export class EcrImage extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
+        // A count rule ("keep the last N") expired images that a published Lambda version (a canary's stable
+        // version) or a retained SageMaker model still pulls, by digest, on every cold start or scale-out. ECR's
+        // lifecycle policy cannot see those references, so it may only expire what nothing can reference: untagged images.
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: this.repository.name,
-            policy: JSON.stringify({
-                rules: [{
-                    rulePriority: 1,
-                    description: "Keep the most recent images; older ones are never served again.",
-                    selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: args.keepImages ?? 20 },
-                    action: { type: "expire" },
-                }],
-            }),
+            policy: JSON.stringify(lifecyclePolicyDocument(args.untaggedExpiryDays ?? 14)),
+        }, { parent: this });
+
+        // Lambda pulls a container image with its own service principal, which the repository policy must allow
+        // for this account's functions ("Amazon ECR permissions", Lambda Developer Guide). Without it a
+        // least-privilege deployer fails with "Lambda does not have permission to access the ECR image", and a
+        // broad one has Lambda write the policy itself, outside Pulumi.
+        const where = awsPlacement(this);
+        new aws.ecr.RepositoryPolicy(`${name}-lambda-pull`, {
+            repository: this.repository.name,
+            policy: pulumi.all([where.partition, where.region, where.account]).apply(([partition, region, account]) =>
+                JSON.stringify(lambdaPullPolicyDocument(partition, region, account))),
         }, { parent: this });
 
         // Short-lived registry credentials, fetched per run: never a stored key.
@@ -64,6 +76,32 @@ export class EcrImage extends pulumi.ComponentResource {
 
         this.registerOutputs({ repositoryUrl: this.repository.repositoryUrl, imageUri: this.imageUri });
     }
+}
+
+/** Expire untagged images only; tagged images may be referenced by a live Lambda version or SageMaker model. */
+export function lifecyclePolicyDocument(untaggedExpiryDays: number): object {
+    return {
+        rules: [{
+            rulePriority: 1,
+            description: `Expire untagged images after ${untaggedExpiryDays} days; tagged images may still be served by an old Lambda version or a retained SageMaker model.`,
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedExpiryDays },
+            action: { type: "expire" },
+        }],
+    };
+}
+
+/** The statement Lambda itself would add: pull, by lambda.amazonaws.com, for this account's functions only. */
+export function lambdaPullPolicyDocument(partition: string, region: string, account: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "LambdaECRImageRetrievalPolicy",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Condition: { StringLike: { "aws:sourceArn": `arn:${partition}:lambda:${region}:${account}:function:*` } },
+        }],
+    };
 }
 
 /**

@@ -92,7 +92,7 @@ describe("AzureMlEndpoint", () => {
         // map into them), EndpointTraffic PUTs the map. The endpoint ignores both maps; EndpointTraffic owns them.
         it("leaves the traffic and mirror maps to EndpointTraffic, which waits for the endpoint and every deployment", () => {
             const endpointResource = single(resources, T.endpoint);
-            expect(endpointResource.ignoreChanges).to.have.members(["properties.traffic", "properties.mirrorTraffic"]);
+            expect(endpointResource.options.ignoreChanges).to.have.members(["properties.traffic", "properties.mirrorTraffic"]);
             expect(input(endpointResource, "properties")).to.not.have.property("traffic");
             expect(single(resources, T.traffic).dependencies).to.include.members([endpointResource.urn, single(resources, T.deployment).urn]);
         });

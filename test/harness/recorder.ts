@@ -22,8 +22,14 @@ export interface RecordedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** The id the provider answered (`undefined` for components, and for custom resources at preview). */
     readonly id?: string;
-    /** The property paths of the `ignoreChanges` resource option. */
+    /** The resource options the engine receives that change a plan's update, replace and delete steps. */
+    readonly options: RecordedOptions;
+}
+
+export interface RecordedOptions {
     readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
 }
 
 /** The type of the engine's root resource, which never appears in its children's URNs. */
@@ -120,7 +126,11 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
                     id: response.getId() || undefined,
-                    ignoreChanges: request.getIgnorechangesList(),
+                    options: {
+                        ignoreChanges: request.getIgnorechangesList(),
+                        retainOnDelete: request.getRetainondelete() === true,
+                        deleteBeforeReplace: request.getDeletebeforereplace(),
+                    },
                 });
             }
             callback(error, response);
@@ -143,6 +153,8 @@ interface RegisterRequest {
     getCustom(): boolean;
     getDependenciesList(): string[];
     getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {
