@@ -57,7 +57,7 @@ export interface SageMakerEndpointArgs extends InferenceEndpointArgs {
 /** SageMaker's only production variant: one variant per endpoint keeps routing and scaling simple. */
 export const VARIANT_NAME = "AllTraffic";
 /** The instance type when none is given. */
-export const DEFAULT_INSTANCE_TYPE = "ml.m5.large";
+export const SAGEMAKER_DEFAULT_INSTANCE_TYPE = "ml.m5.large";
 /** The namespace SageMaker's endpoint instance metrics go to; the role may put metrics there only. */
 export const ENDPOINT_METRICS_NAMESPACE = "/aws/sagemaker/Endpoints";
 /** TrafficRoutingConfig.WaitIntervalInSeconds: "Valid Range: Minimum value of 0. Maximum value of 3600" (API reference). */
@@ -107,7 +107,7 @@ export function sagemakerArgsProblems(args: SageMakerArgsToCheck): ArgsProblem[]
     const problems: ArgsProblem[] = [];
     const add = (field: string, message: string) => problems.push({ path: field.split("."), message });
     const serverless = args.serverless !== undefined;
-    const instanceType = typeof args.instanceType === "string" ? args.instanceType : serverless ? undefined : args.instanceType === undefined ? DEFAULT_INSTANCE_TYPE : undefined;
+    const instanceType = typeof args.instanceType === "string" ? args.instanceType : serverless ? undefined : args.instanceType === undefined ? SAGEMAKER_DEFAULT_INSTANCE_TYPE : undefined;
 
     if (serverless) {
         // SageMaker Developer Guide, "Serverless Inference": feature exclusions include network isolation and data capture.
@@ -193,7 +193,7 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
         if (serverless && rollout.strategy !== "all-at-once") {
             throw new EndpointArgsError(`${component}: rollout.strategy "${rollout.strategy}" needs instances; serverless endpoints update all at once`);
         }
-        const instanceType = serverless ? undefined : args.instanceType ?? DEFAULT_INSTANCE_TYPE;
+        const instanceType = serverless ? undefined : args.instanceType ?? SAGEMAKER_DEFAULT_INSTANCE_TYPE;
         // min = max means a fixed fleet: no scalable target (the first step of an instance-type change, see the rollout).
         const autoscaled = !serverless && scaling.maxInstances > scaling.minInstances;
         const where = awsPlacement(this);

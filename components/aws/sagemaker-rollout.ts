@@ -45,7 +45,7 @@ export interface SageMakerConfigRolloutOutputs extends SageMakerConfigRolloutInp
 }
 
 /** The steps AWS documents for an instance-type change of an autoscaled variant, spelled out in our config keys. */
-export function instanceTypeChangeRefusal(endpointName: string, from: string, to: string): string {
+export function sagemakerInstanceTypeChangeRefusal(endpointName: string, from: string, to: string): string {
     return `SageMaker endpoint ${endpointName}: instanceType ${from} → ${to} is refused: the variant is an autoscaling target, and ` +
         `"if the update would change the instance type for any model that is a target for auto scaling, the update fails" ` +
         `(SageMaker Developer Guide, "Update endpoints that use auto scaling"). Do it in three updates: ` +
@@ -188,7 +188,7 @@ export function rolloutDiff(olds: SageMakerConfigRolloutInputs, news: SageMakerC
     if (olds.endpointName !== news.endpointName) return { changes: true, replaces: ["endpointName"], deleteBeforeReplace: false };
     const configChanges = olds.endpointConfigName !== news.endpointConfigName;
     if (configChanges && olds.autoscaled && olds.instanceType !== undefined && news.instanceType !== undefined && olds.instanceType !== news.instanceType) {
-        throw new Error(instanceTypeChangeRefusal(news.endpointName, olds.instanceType, news.instanceType));
+        throw new Error(sagemakerInstanceTypeChangeRefusal(news.endpointName, olds.instanceType, news.instanceType));
     }
     const fields = ["endpointConfigName", "modelName", "instanceType", "autoscaled", "deploymentConfig", "region", "apiEndpoint", "pollMs", "timeoutSeconds"] as const;
     const changed = fields.filter((field) => JSON.stringify(olds[field]) !== JSON.stringify(news[field]));

@@ -11,7 +11,7 @@ import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "
 import { AcrImage } from "./acr-image";
 import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
 import { InstanceTypeGuard } from "./instance-type-guard";
-import { DEFAULT_INSTANCE_TYPE, managedOnlineSku, quotaCores, unofferedSkuMessage } from "./instance-types";
+import { AZUREML_DEFAULT_INSTANCE_TYPE, managedOnlineSku, quotaCores, unofferedSkuMessage } from "./instance-types";
 import { isoDuration } from "./iso-duration";
 import { AzureMlWorkspace, PublicNetworkAccess } from "./workspace";
 
@@ -171,7 +171,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         if (args.instanceType !== undefined && typeof args.instanceType !== "string") {
             fail("instanceType must be a plain string on Azure ML, not an output: its quota and the in-place change guard are worked out before anything is deployed");
         }
-        const instanceType = (args.instanceType as string | undefined) ?? DEFAULT_INSTANCE_TYPE;
+        const instanceType = (args.instanceType as string | undefined) ?? AZUREML_DEFAULT_INSTANCE_TYPE;
         const liveInstanceType = args.liveInstanceType ?? instanceType;
         for (const [key, value] of [["instanceType", instanceType], ["liveInstanceType", liveInstanceType]] as const) {
             if (managedOnlineSku(value) === undefined) fail(unofferedSkuMessage(value).replace(/^instanceType/, key));
