@@ -222,7 +222,7 @@ export class LambdaEndpoint extends pulumi.ComponentResource {
         const functionName = args.functionName ?? nameSlug(`${args.model.name}-${args.stage}`, 64);
         const retentionInDays = args.logRetentionDays ?? 30;
 
-        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this);
+        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this, args.stage !== "prod");
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
