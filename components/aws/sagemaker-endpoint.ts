@@ -150,7 +150,8 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
                 source: new pulumi.asset.FileAsset(packModelTarball(local)),
                 contentType: "application/gzip",
                 tags,
-            // Kept when the model moves on: a rolled-back endpoint may still load it. The lifecycle rule prunes it once retired.
+            // Kept when the model moves on: a rolled-back endpoint may still load it. Once retired by hand (README), the
+            // lifecycle rule prunes its bytes after model.retentionDays.
             }, { parent: this, retainOnDelete: true });
             modelDataUrl = pulumi.interpolate`s3://${object.bucket}/${object.key}`;
         } else {
