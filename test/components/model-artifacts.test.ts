@@ -149,6 +149,8 @@ describe("model artifacts: content-addressed, retained, pruned", () => {
 
     describe("old artifacts are not deleted by the update that supersedes them", () => {
         it("every uploaded object and blob is retainOnDelete (a Cloud Run stable revision or a rolled-back endpoint may still load it)", async () => {
+            // Pulumi docs, "Resource option: retainOnDelete": the provider's Delete is not called "when deleting or
+            // replacing the resource during pulumi up or pulumi destroy".
             const runs = [await sageMaker("prod", model(DIRS.original)), await gcs("prod", model(DIRS.original)), await azure(model(DIRS.original))];
             const uploads = runs.flatMap((run) => [T.s3Object, T.gcsObject, T.blob].flatMap((type) => ofType(run.resources, type)).map((resource) => ({ resource, retained: run.retainedOf(resource) })));
             expect(uploads).to.have.length(1 + 2 + 2);
