@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageArgs } from "../args";
-import { ImageBuildArgs, resolveImageBuild } from "../image-build";
+import { ImageBuildArgs, imageBuildArgs, resolveImageBuild } from "../image-build";
 import { awsPlacement } from "./iam";
 
 export interface EcrImageArgs extends ImageBuildArgs {
@@ -12,6 +12,12 @@ export interface EcrImageArgs extends ImageBuildArgs {
      * or a retained SageMaker model may still pull it (by digest). Default: 14.
      */
     readonly untaggedExpiryDays?: number;
+    /**
+     * Delete the repository with its images on `pulumi destroy`. `docker.Image` deletes no tags when destroyed,
+     * so without this DeleteRepository always fails (RepositoryNotEmptyException). Default: false; the stack
+     * program sets it outside prod.
+     */
+    readonly forceDelete?: boolean;
     /** Tags for the repository. Default: none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -26,7 +32,7 @@ export class EcrImage extends pulumi.ComponentResource {
     public readonly repository: aws.ecr.Repository;
     /** The image, pinned by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:…`. */
     public readonly imageUri: pulumi.Output<string>;
-    /** The tag pushed: the first 16 hex digits of the build context's sha256, so an unchanged context never rebuilds. */
+    /** The tag pushed: 16 hex digits of a sha256 over the context, Dockerfile, platform and build args (see `resolveImageBuild`). */
     public readonly contextTag: string;
 
     constructor(name: string, args: EcrImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -38,7 +44,7 @@ export class EcrImage extends pulumi.ComponentResource {
             imageScanningConfiguration: { scanOnPush: true },
             imageTagMutability: "IMMUTABLE",
             encryptionConfigurations: [{ encryptionType: "AES256" }],
-            forceDelete: false,
+            forceDelete: args.forceDelete ?? false,
             tags: args.tags,
         }, { parent: this });
 
@@ -128,10 +134,10 @@ export interface ServingImage {
  * The image every AWS component serves: `image.uri` as given, else an `EcrImage` built from
  * `image.context` (default: this package's `app/`) as a child of `parent`.
  */
-export function servingImage(name: string, image: ImageArgs | undefined, tags: Record<string, string>, parent: pulumi.Resource): ServingImage {
+export function servingImage(name: string, image: ImageArgs | undefined, tags: Record<string, string>, parent: pulumi.Resource, forceDelete = false): ServingImage {
     if (image?.uri !== undefined) {
         return { imageUri: image.uri, repositoryArn: pulumi.output(image.uri).apply(ecrRepositoryArn) };
     }
-    const built = new EcrImage(name, { context: image?.context, dockerfile: image?.dockerfile, platform: image?.platform, tags }, { parent });
+    const built = new EcrImage(name, { ...imageBuildArgs(image), forceDelete, tags }, { parent });
     return { imageUri: built.imageUri, repositoryArn: built.repository.arn };
 }

@@ -220,7 +220,7 @@ export class LambdaEndpoint extends pulumi.ComponentResource {
         const functionName = args.functionName ?? nameSlug(`${args.model.name}-${args.stage}`, 64);
         const retentionInDays = args.logRetentionDays ?? 30;
 
-        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this);
+        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this, args.stage !== "prod");
         const where = awsPlacement(this);
 
         // Lambda writes to /aws/lambda/<function name>; creating it first gives it a retention.

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { InferenceEndpointArgs } from "../args";
-import { packModelTarball, readLocalModel } from "../model-artifact";
+import { artifactPath, artifactRetentionDays, modelPathPrefix, packModelTarball, readLocalModel } from "../model-artifact";
 import { ArgsProblem, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
 import { targetTrackingScaling } from "./autoscaling";
@@ -207,8 +207,10 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
             }, { parent: this }).arn
             : undefined);
 
-        // Artifacts: a private, versioned, encrypted bucket per endpoint, reachable over TLS only.
-        const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: false, tags }, { parent: this });
+        // Artifacts: a private, versioned, encrypted bucket per endpoint, reachable over TLS only. Outside prod
+        // `pulumi destroy` empties it (every object version: terraform-provider-aws internal/service/s3/bucket.go
+        // `force_destroy`); in prod a destroy stops at the non-empty bucket and keeps the models (README: teardown).
+        const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: args.stage !== "prod", tags }, { parent: this });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-artifacts-public-access`, {
             bucket: bucket.id,
             blockPublicAcls: true,
@@ -234,18 +236,41 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
             }],
         }, { parent: this });
 
-        const modelPrefix = `models/${nameSlug(args.model.name, 100)}/${nameSlug(args.model.version, 64)}/`;
+        // Every version and content of this model: the role reads them all, so an endpoint rolled back to an
+        // earlier model (blue/green auto-rollback) can still load its artifact on a new instance.
+        const modelPrefix = `models/${modelPathPrefix(args.model)}`;
+        const retentionDays = artifactRetentionDays(component, args.model);
+        new aws.s3.BucketLifecycleConfiguration(`${name}-artifacts-lifecycle`, {
+            bucket: bucket.id,
+            rules: [{
+                id: "prune-noncurrent-model-versions",
+                status: "Enabled",
+                filter: { prefix: "models/" },
+                // Artifact keys are content-addressed, so a version turns noncurrent only when its object is
+                // deleted (a retired artifact, or a destroy): it stays recoverable this long, then goes.
+                noncurrentVersionExpiration: { noncurrentDays: retentionDays },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+            }, {
+                id: "drop-expired-delete-markers",
+                status: "Enabled",
+                filter: { prefix: "models/" },
+                expiration: { expiredObjectDeleteMarker: true },
+            }],
+        }, { parent: this });
         let modelDataUrl: pulumi.Input<string>;
         let modelObjectArn: pulumi.Output<string>;
         if (args.model.path !== undefined) {
-            const archive = packModelTarball(readLocalModel(component, args.model.path));
+            const local = readLocalModel(component, args.model.path);
             const object = new aws.s3.BucketObjectv2(`${name}-model-artifact`, {
                 bucket: bucket.id,
-                key: `${modelPrefix}model.tar.gz`,
-                source: new pulumi.asset.FileAsset(archive),
+                // The content hash in the key: new bytes are a new object, never a rewrite under a live model.
+                key: `models/${artifactPath(args.model, local.contentHash)}/model.tar.gz`,
+                source: new pulumi.asset.FileAsset(packModelTarball(local)),
                 contentType: "application/gzip",
                 tags,
-            }, { parent: this });
+            // Kept when the model moves on: a rolled-back endpoint may still load it. Once retired by hand (README), the
+            // lifecycle rule prunes its bytes after model.retentionDays.
+            }, { parent: this, retainOnDelete: true });
             modelDataUrl = pulumi.interpolate`s3://${object.bucket}/${object.key}`;
             modelObjectArn = pulumi.interpolate`${bucket.arn}/${modelPrefix}*`;
         } else {
@@ -254,7 +279,7 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
             modelObjectArn = pulumi.all([where.partition, modelDataUrl]).apply(([partition, uri]) => s3ObjectArn(partition, uri));
         }
 
-        const { imageUri, repositoryArn } = servingImage(`${name}-image`, args.image, tags, this);
+        const { imageUri, repositoryArn } = servingImage(`${name}-image`, args.image, tags, this, args.stage !== "prod");
 
         const role = roleForService(`${name}-execution`, "sagemaker.amazonaws.com", where.account, tags, this);
         const logGroupName = `/aws/sagemaker/Endpoints/${endpointName}`;

@@ -80,6 +80,8 @@ export function deployAzureMl(name: string, target: AzureMlTargetConfig, stack: 
         deploymentName: endpoint.deploymentName,
         workspaceName: endpoint.workspaceName,
         authMode: endpoint.authMode,
+        // What `liveModelVersion` names during the next blue/green or canary rollout.
+        registeredModelVersion: endpoint.registeredModelVersion,
         ...(endpoint.primaryKey ? { primaryKey: endpoint.primaryKey } : {}),
     };
 }

@@ -60,7 +60,8 @@ describe("SageMakerEndpoint", () => {
         // Both have no resource-level permissions (Service Authorization Reference); PutMetricData is scoped by its namespace instead.
         expect(starResources.map((statement) => statement.Action)).to.deep.equal([["ecr:GetAuthorizationToken"], ["cloudwatch:PutMetricData"]]);
         const read = statements.find((statement) => statement.Sid === "ReadModelArtifact")!;
-        expect(read.Resource).to.deep.equal(["arn:aws:s3:::sm-artifacts/models/churn-classifier/1-0-0/*"]);
+        // Every version and content of the model, so a rolled-back endpoint can still load an earlier artifact.
+        expect(read.Resource).to.deep.equal(["arn:aws:s3:::sm-artifacts/models/churn-classifier/*"]);
     });
 
     it("keeps the artifact bucket private, versioned and encrypted with the endpoint's KMS key in prod", async () => {
