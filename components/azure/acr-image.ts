@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
