@@ -15,9 +15,10 @@ export interface Config {
   sageMakerModelDir: string;
   /** True when SM_MODEL_DIR was set explicitly (then it must hold the model). */
   sageMakerModelDirExplicit: boolean;
-  /** DEMO_MODEL=true: serve the sample model baked into the image (DEMO_MODEL_DIR). Never implied. */
+  /** DEMO_MODEL=true: serve the model baked into the image (the sample, unless replaced) off Lambda. Never implied. */
   demoModel: boolean;
-  demoModelDir: string | undefined;
+  /** The model baked into the image (IMAGE_MODEL_DIR): Lambda's model, or the demo. */
+  imageModelDir: string | undefined;
   /** Vertex AI: gs:// prefix to download the model from. */
   storageUri: string | undefined;
   /** Where a downloaded model is written. */
@@ -113,7 +114,7 @@ export function readConfig(env: Env = process.env, args: readonly string[] = [])
     sageMakerModelDir: nonEmpty(env.SM_MODEL_DIR) ?? "/opt/ml/model",
     sageMakerModelDirExplicit: nonEmpty(env.SM_MODEL_DIR) !== undefined,
     demoModel: flag(env, "DEMO_MODEL", false),
-    demoModelDir: nonEmpty(env.DEMO_MODEL_DIR),
+    imageModelDir: nonEmpty(env.IMAGE_MODEL_DIR),
     storageUri: nonEmpty(env.AIP_STORAGE_URI),
     downloadDir: nonEmpty(env.MODEL_DOWNLOAD_DIR) ?? "/tmp/model",
     vertexHealthRoute: nonEmpty(env.AIP_HEALTH_ROUTE),

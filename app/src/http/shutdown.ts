@@ -42,8 +42,8 @@ export function installShutdown(deps: ShutdownDeps): void {
       finished = true;
       const log = code === 0 ? logger.info.bind(logger) : logger.error.bind(logger);
       log({ ms: Math.round(performance.now() - signalled), ...extra }, message);
-      void state.pool?.close().catch(() => undefined);
-      exit(code);
+      // Workers are stopped before exiting: exiting while one is inside onnxruntime aborts the process.
+      void (state.pool?.close() ?? Promise.resolve()).catch(() => undefined).finally(() => exit(code));
     };
 
     setTimeout(() => {

@@ -37,16 +37,25 @@ export class InferencePool {
   static start(size: number, data: WorkerData, events: PoolEvents): Promise<InferencePool> {
     const pool = new InferencePool(data, events);
     return new Promise((resolve, reject) => {
-      let failures = 0;
+      let settled = 0;
+      let firstFailure: string | undefined;
+      const settle = () => {
+        // Every worker loads the same file: the first failure is the answer. It is given once every worker has
+        // settled, because stopping a worker while it is inside onnxruntime aborts the whole process.
+        if (++settled === size && !pool.info && firstFailure !== undefined) {
+          const message = firstFailure;
+          void pool.close().finally(() => reject(new Error(message)));
+        }
+      };
       for (let i = 0; i < size; i++) {
         pool.spawn(i, (info) => {
+          settle();
           if (pool.info) return;
           pool.info = info;
           resolve(pool);
         }, (message) => {
-          failures++;
-          // Every worker loads the same file: the first failure is the answer.
-          if (!pool.info && failures === 1) reject(new Error(message));
+          firstFailure ??= message;
+          settle();
         });
       }
     });

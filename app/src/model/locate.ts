@@ -4,8 +4,9 @@
  * AIP_STORAGE_URI is downloaded), then AZUREML_MODEL_DIR (searched
  * recursively: Azure ML mounts the registered folder a few levels down), then
  * SageMaker's directory (SM_MODEL_DIR, or /opt/ml/model when it exists or the
- * container was started with `serve`). The sample model baked into the image
- * is served only with DEMO_MODEL=true: a wrong path never falls back to it.
+ * container was started with `serve`). The model baked into the image
+ * (IMAGE_MODEL_DIR) is Lambda's model, where nothing can be mounted; anywhere
+ * else it is served only with DEMO_MODEL=true: a wrong path never falls back to it.
  */
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -69,7 +70,7 @@ export function findRecursively(root: string, file: string): string | undefined 
   return undefined;
 }
 
-type ModelSources = Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir" | "sageMakerModelDirExplicit" | "demoModel" | "demoModelDir" | "platform">;
+type ModelSources = Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir" | "sageMakerModelDirExplicit" | "demoModel" | "imageModelDir" | "platform">;
 
 export function locateModel(config: ModelSources): string {
   const source = chooseSource(config);
@@ -89,9 +90,10 @@ function chooseSource(config: ModelSources): { label: string; dir: string; recur
   if (config.sageMakerModelDirExplicit || config.platform === "sagemaker" || isDirectory(config.sageMakerModelDir)) {
     return { label: "SageMaker model directory", dir: config.sageMakerModelDir, recursive: false };
   }
-  if (config.demoModel) {
-    if (!config.demoModelDir) throw new ModelNotFoundError("DEMO_MODEL=true but DEMO_MODEL_DIR is not set (the image sets it to its sample model)");
-    return { label: "DEMO_MODEL_DIR", dir: config.demoModelDir, recursive: false };
+  if (config.platform === "lambda" || config.demoModel) {
+    const why = config.platform === "lambda" ? "on Lambda" : "DEMO_MODEL=true";
+    if (!config.imageModelDir) throw new ModelNotFoundError(`${why} serves the image's model, but IMAGE_MODEL_DIR is not set (the image sets it)`);
+    return { label: `IMAGE_MODEL_DIR (${why})`, dir: config.imageModelDir, recursive: false };
   }
   throw new ModelNotFoundError(
     "no model configured: set MODEL_DIR (or AIP_STORAGE_URI, AZUREML_MODEL_DIR, or mount SageMaker's /opt/ml/model); " +

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { freePort } from "../../../app/scripts/free-port";
 
 export const APP_DIR = join(__dirname, "..", "..", "..", "app");
-export const SERVER_JS = join(APP_DIR, "dist", "server.js");
+/** APP_SERVER_JS runs the suite against another build (e.g. the previous commit's, to see a test fail on it). */
+export const SERVER_JS = process.env.APP_SERVER_JS ?? join(APP_DIR, "dist", "server.js");
 export const SAMPLE_MODEL_DIR = join(APP_DIR, "model");
 
 export function assertBuilt(): void {
@@ -42,7 +43,8 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   const [program, ...argv] = options.command ?? [process.execPath, SERVER_JS, ...(options.args ?? [])];
   const child = spawn(program!, argv, {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_LEVEL: "info", [options.portVariable ?? "PORT"]: String(port), ...env },
+    // No drain window unless a test asks for one: every test server is stopped with SIGTERM.
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_LEVEL: "info", DRAIN_MS: "0", [options.portVariable ?? "PORT"]: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
