@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { logger, dropped } = createLogger(config.logLevel, config.logBufferBytes);
-  const metrics = new Metrics(dropped);
+  const metrics = new Metrics();
+  metrics.sources.droppedLogLines = dropped;
   const state: ServerState = { pool: undefined, model: undefined, closing: false };
   const requests = new Map<import("node:http").IncomingMessage, Tracked>();
   const guard = new ConnectionGuard(config.maxConnections, config.healthReserve, metrics);
@@ -109,9 +110,7 @@ async function main(): Promise<void> {
   const pool = state.pool;
   const model = pool.info!;
   state.model = model;
-  const workersGauge = setInterval(() => metrics.workersReady.set(pool.readyWorkers), 1000);
-  workersGauge.unref();
-  metrics.workersReady.set(pool.readyWorkers);
+  metrics.sources.readyWorkers = () => pool.readyWorkers;
   logger.info(
     {
       path: model.path,

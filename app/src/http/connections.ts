@@ -10,7 +10,6 @@ import type { Socket } from "node:net";
 import type { Metrics } from "../observability/metrics";
 
 interface Tracked {
-  openedAt: number;
   /** Requests started on it so far. */
   requests: number;
   /** A request is being handled (from its headers to its response's end). */
@@ -48,7 +47,7 @@ export class ConnectionGuard {
   private onConnection(socket: Socket): void {
     const now = performance.now();
     if (this.sockets.size >= this.softCap) this.evict(now, this.sockets.size - this.softCap + 1);
-    this.sockets.set(socket, { openedAt: now, requests: 0, busy: false, idleSince: now });
+    this.sockets.set(socket, { requests: 0, busy: false, idleSince: now });
     this.metrics.connections.set(this.sockets.size);
     socket.once("close", () => {
       this.sockets.delete(socket);
@@ -69,13 +68,11 @@ export class ConnectionGuard {
     }
   }
 
-  /** Marks a request's start; returns when it arrived (the accept time, for a connection's first request). */
-  requestStarted(socket: Socket, now: number): number {
+  requestStarted(socket: Socket): void {
     const tracked = this.sockets.get(socket);
-    if (!tracked) return now;
+    if (!tracked) return;
     tracked.busy = true;
     tracked.requests++;
-    return tracked.requests === 1 ? tracked.openedAt : now;
   }
 
   requestEnded(socket: Socket | null): void {

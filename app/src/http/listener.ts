@@ -63,7 +63,10 @@ export function createListener(deps: ListenerDeps) {
   const discardCap = config.maxBodyBytes + 16 * 1024 * 1024;
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
-    const arrived = guard.requestStarted(req.socket, performance.now());
+    // The clock starts as the request's headers are parsed. The main thread only routes and moves bytes (every
+    // prediction runs on a worker), so that is its arrival, give or take the event-loop lag /metrics reports.
+    const arrived = performance.now();
+    guard.requestStarted(req.socket);
     const id = requestId(req);
     const method = req.method ?? "GET";
     const url = req.url ?? "/";

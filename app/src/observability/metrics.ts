@@ -12,7 +12,7 @@ export class Metrics {
 
   readonly requestDuration = new Histogram({
     name: "http_request_duration_seconds",
-    help: "HTTP request latency, from the request's arrival (its connection's accept, for the first request on it) to the response's end",
+    help: "HTTP request latency, from the request's headers being parsed (the main thread never runs inference, so that is its arrival, within nodejs_eventloop_lag) to the response's end",
     labelNames: ["route", "method", "status"] as const,
     // Sub-millisecond buckets: a single-row prediction takes well under 1 ms.
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5, 10, 30],
@@ -97,11 +97,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly workersReady = new Gauge({
-    name: "inference_workers_ready",
-    help: "Inference worker threads with the model loaded",
-    registers: [this.registry],
-  });
 
   readonly workerRestarts = new Counter({
     name: "inference_worker_restarts_total",
@@ -109,16 +104,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly logLinesDropped: Gauge;
+  /** Read when /metrics is scraped; server.ts points them at the logger and the pool. */
+  readonly sources = { droppedLogLines: () => 0, readyWorkers: () => 0 };
 
-  constructor(droppedLogLines: () => number = () => 0) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry });
-    this.logLinesDropped = new Gauge({
+    const sources = this.sources;
+    new Gauge({
       name: "log_lines_dropped_total",
       help: "Log lines dropped because stdout was stalled and the log buffer (LOG_BUFFER_BYTES) was full",
       registers: [this.registry],
       collect() {
-        this.set(droppedLogLines());
+        this.set(sources.droppedLogLines());
+      },
+    });
+    new Gauge({
+      name: "inference_workers_ready",
+      help: "Inference worker threads with the model loaded",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.readyWorkers());
       },
     });
   }

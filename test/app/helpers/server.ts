@@ -35,6 +35,8 @@ export interface StartOptions {
   cwd?: string;
   /** Wait until this GET path answers 200 (default /health/ready); false: do not wait. */
   waitFor?: string | false;
+  /** Never read the server's stdout, as a stalled log collector would not (output() then holds stderr only). */
+  stallStdout?: boolean;
 }
 
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<RunningServer> {
@@ -48,7 +50,8 @@ export async function startServer(env: Record<string, string>, options: StartOpt
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  if (options.stallStdout) child.stdout!.pause();
+  else child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const server: RunningServer = {
@@ -99,6 +102,13 @@ export async function call(server: RunningServer, path: string, init: RequestIni
     body = undefined;
   }
   return { status: res.status, headers: res.headers, body, text };
+}
+
+/** The value of one Prometheus sample from /metrics text (0 when absent). */
+export function metric(text: string, name: string, labels = ""): number {
+  const escaped = (name + labels).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`^${escaped} (\\S+)$`, "m").exec(text);
+  return match ? Number(match[1]) : 0;
 }
 
 export function postJson(server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonReply> {
