@@ -1,5 +1,5 @@
 /**
- * Keeps the open connections below MAX_CONNECTIONS (itself below the
+ * Keeps the open connections at most MAX_CONNECTIONS (itself below the
  * open-file limit), with the last HEALTH_CONNECTION_RESERVE slots kept for
  * health checks: past the soft cap, the oldest connections that are not in a
  * request (idle keep-alives, clients still trickling headers: slowloris) are
@@ -39,14 +39,20 @@ export class ConnectionGuard {
   }
 
   install(server: Server): void {
-    // Node refuses (accepts and closes at once) connections past this, so the fd limit is never reached.
-    server.maxConnections = this.maxConnections;
+    // Not server.maxConnections: Node drops connections past it before anyone can choose what to close, and a
+    // health check arriving while slowloris sockets fill the table would be the one dropped.
     server.on("connection", (socket: Socket) => this.onConnection(socket));
   }
 
   private onConnection(socket: Socket): void {
     const now = performance.now();
-    if (this.sockets.size >= this.softCap) this.evict(now, this.sockets.size - this.softCap + 1);
+    if (this.sockets.size >= this.softCap) this.evict(now, this.sockets.size - this.softCap + 1, this.sockets.size >= this.maxConnections);
+    if (this.sockets.size >= this.maxConnections) {
+      // Every slot is in a request: refuse this one rather than run out of file descriptors.
+      this.metrics.connectionsEvicted.labels("over_limit").inc();
+      socket.destroy();
+      return;
+    }
     this.sockets.set(socket, { requests: 0, busy: false, idleSince: now });
     this.metrics.connections.set(this.sockets.size);
     socket.once("close", () => {
@@ -55,12 +61,15 @@ export class ConnectionGuard {
     });
   }
 
-  /** Closes up to `count` connections that are not in a request, oldest first. */
-  private evict(now: number, count: number): void {
+  /**
+   * Closes up to `count` connections that are not in a request, oldest first. Below the hard cap a connection
+   * younger than EVICTION_MIN_IDLE_MS is spared (its headers may be on the way); at the cap, none is.
+   */
+  private evict(now: number, count: number, atCap: boolean): void {
     let evicted = 0;
     for (const [socket, tracked] of this.sockets) {
       if (evicted >= count) break;
-      if (tracked.busy || now - tracked.idleSince < EVICTION_MIN_IDLE_MS) continue;
+      if (tracked.busy || (!atCap && now - tracked.idleSince < EVICTION_MIN_IDLE_MS)) continue;
       socket.destroy();
       this.sockets.delete(socket);
       this.metrics.connectionsEvicted.labels(tracked.requests === 0 ? "no_request" : "idle").inc();
