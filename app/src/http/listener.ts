@@ -128,7 +128,9 @@ export function createListener(deps: ListenerDeps) {
       metrics.requests.labels(label, method, status).inc();
       if (config.accessLog || error !== undefined) {
         const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
-        if (reply.status >= 500) logger.error(line, "request");
+        // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
+        if (reply.status === 503) (error === undefined ? logger.info : logger.warn).call(logger, line, "request");
+        else if (reply.status >= 500) logger.error(line, "request");
         else logger.info(line, "request");
       }
     };
