@@ -12,6 +12,8 @@ import type { FromWorker, WorkerData } from "./worker";
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Resolves once the worker has reported ready or failed: only then is it safe to stop. */
+  settled: Promise<void>;
   pending: Map<number, (result: JobResult) => void>;
 }
 
@@ -63,13 +65,17 @@ export class InferencePool {
 
   private spawn(index: number, onReady: (info: ModelInfo) => void, onFailed: (message: string) => void): void {
     const worker = new Worker(WORKER_FILE, { workerData: this.data });
-    const slot: Slot = { worker, ready: false, pending: new Map() };
+    let settle!: () => void;
+    const slot: Slot = { worker, ready: false, settled: new Promise((r) => (settle = r)), pending: new Map() };
     this.slots[index] = slot;
+    worker.once("exit", () => settle());
     worker.on("message", (message: FromWorker) => {
       if (message.type === "ready") {
         slot.ready = true;
+        settle();
         onReady(message.info);
       } else if (message.type === "failed") {
+        settle();
         onFailed(message.message);
       } else {
         const { type: _type, ...result } = message;
@@ -124,8 +130,12 @@ export class InferencePool {
     });
   }
 
+  /** Stops every worker once it has settled: stopping one inside onnxruntime's session creation aborts the process. */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map(async (s) => {
+      await s.settled;
+      await s.worker.terminate();
+    }));
   }
 }
