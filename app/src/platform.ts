@@ -8,7 +8,8 @@
  *   `docker run <image> serve`; stopping it sends SIGTERM, then SIGKILL 30 seconds later.
  * - Cloud Run, "Container runtime contract" (cloud.google.com/run/docs/container-contract#lifecycle) and
  *   "Graceful shutdowns on Cloud Run": SIGTERM, then SIGKILL 10 seconds later; K_SERVICE is set in every
- *   service container; the default concurrency is 80 requests per instance.
+ *   service container. Concurrency is 80 by default and at most 1,000 ("Maximum concurrent requests per
+ *   instance"); the platform enforces the configured value, which the container is not told.
  * - Lambda, "Lambda Extensions API" (docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html), Shutdown
  *   phase: with external extensions (the Web Adapter is one) the runtime gets SIGTERM and up to 300 ms of the
  *   2,000 ms limit; AWS_LAMBDA_FUNCTION_NAME is a reserved variable Lambda always sets; one execution environment
@@ -17,8 +18,12 @@
  *   sets AIP_HTTP_PORT and AIP_PREDICT_ROUTE; it documents no shutdown grace, so the Kubernetes default
  *   terminationGracePeriodSeconds (30 s, "Pod Lifecycle: Termination of Pods") is assumed.
  * - Azure ML managed online endpoints mount the model at AZUREML_MODEL_DIR; the grace is likewise not documented
- *   (Kubernetes' 30 s assumed); `request_settings.max_concurrent_requests_per_instance` defaults to 1
- *   ("Online deployment YAML schema"), and the component passes its value as MAX_CONCURRENT_REQUESTS.
+ *   (Kubernetes' 30 s assumed). `request_settings.max_concurrent_requests_per_instance` is enforced by Azure's
+ *   front end and not passed to the container (our component defaults it to 32).
+ *
+ * Where the platform bounds concurrency itself but does not say the value, the app's bound must not be
+ * stricter than any value the platform allows (it would shed what the platform admitted): Cloud Run gets its
+ * maximum, 1,000; Azure the CPU-derived default. A deployment that knows its value passes MAX_CONCURRENT_REQUESTS.
  */
 export type Platform = "sagemaker" | "cloudrun" | "lambda" | "vertex" | "azureml" | "generic";
 
@@ -44,10 +49,10 @@ export interface PlatformDefaults {
 
 export const PLATFORM_DEFAULTS: Record<Platform, PlatformDefaults> = {
   sagemaker: { graceMs: 30_000, concurrency: undefined },
-  cloudrun: { graceMs: 10_000, concurrency: 80 },
+  cloudrun: { graceMs: 10_000, concurrency: 1000 },
   lambda: { graceMs: 300, concurrency: 1 },
   vertex: { graceMs: 30_000, concurrency: undefined },
-  azureml: { graceMs: 30_000, concurrency: 1 },
+  azureml: { graceMs: 30_000, concurrency: undefined },
   generic: { graceMs: 30_000, concurrency: undefined },
 };
 

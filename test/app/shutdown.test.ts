@@ -106,7 +106,7 @@ describe("app: graceful shutdown (finding 6)", function () {
     const cloudRun = readConfig({ K_SERVICE: "churn", PORT: "8080" });
     expect(cloudRun.platform).to.equal("cloudrun");
     expect(cloudRun.shutdownTimeoutMs).to.be.within(1, 10_000 - 1000);
-    expect(cloudRun.maxInFlight, "Cloud Run's default concurrency").to.equal(80);
+    expect(cloudRun.maxInFlight, "never stricter than Cloud Run's maximum concurrency, which the platform enforces").to.equal(1000);
     const sageMaker = readConfig({}, ["serve"]);
     expect(sageMaker.platform).to.equal("sagemaker");
     expect(sageMaker.shutdownTimeoutMs).to.be.within(1, 30_000 - 1000);
