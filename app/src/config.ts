@@ -35,6 +35,8 @@ export interface Config {
   modelVersion: string | undefined;
   /** Inference worker threads. */
   workers: number;
+  /** Bodies up to this size are run on the main thread's own session (0: never). */
+  fastPathBytes: number;
   /** Prediction requests admitted at once (reading, queued or running); the rest get 503 + Retry-After. */
   maxInFlight: number;
   /** Request and response body bytes held at once across admitted requests. */
@@ -126,6 +128,7 @@ export function readConfig(env: Env = process.env, args: readonly string[] = [])
     modelName: nonEmpty(env.MODEL_NAME),
     modelVersion: nonEmpty(env.MODEL_VERSION),
     workers,
+    fastPathBytes: positiveInt(env, "FAST_PATH_BYTES", 1024, true),
     // The platform's own bound when it has one (Cloud Run concurrency, Azure max_concurrent_requests_per_instance);
     // else enough to keep every worker busy while the next requests are read.
     maxInFlight: positiveInt(env, "MAX_CONCURRENT_REQUESTS", defaults.concurrency ?? 32 * workers),

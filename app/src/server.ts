@@ -14,6 +14,7 @@ import { createListener, type Tracked } from "./http/listener";
 import { buildRouter, type ServerState } from "./http/routes";
 import { installShutdown } from "./http/shutdown";
 import { InferencePool } from "./inference/pool";
+import { Classifier } from "./model/classifier";
 import { downloadIfConfigured } from "./model/load";
 import { locateModel } from "./model/locate";
 import { createLogger, type Logger } from "./observability/logger";
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const { logger, dropped } = createLogger(config.logLevel, config.logBufferBytes);
   const metrics = new Metrics();
   metrics.sources.droppedLogLines = dropped;
-  const state: ServerState = { pool: undefined, model: undefined, closing: false };
+  const state: ServerState = { pool: undefined, local: undefined, model: undefined, closing: false };
   const requests = new Map<import("node:http").IncomingMessage, Tracked>();
   const guard = new ConnectionGuard(config.maxConnections, config.healthReserve, metrics);
   const admission = new Admission(config.maxInFlight, config.maxBufferedBytes, metrics);
@@ -111,6 +112,13 @@ async function main(): Promise<void> {
   const model = pool.info!;
   state.model = model;
   metrics.sources.readyWorkers = () => pool.readyWorkers;
+  if (config.fastPathBytes > 0) {
+    // After readiness, so it never delays it; until then tiny bodies go to the pool like the rest.
+    Classifier.load(model.path, { name: config.modelName, version: config.modelVersion }).then(
+      (local) => (state.local = local),
+      (err: Error) => logger.warn({ error: err.message }, "main-thread fast path unavailable; every request goes to the workers"),
+    );
+  }
   logger.info(
     {
       path: model.path,
