@@ -88,7 +88,9 @@ async function main(): Promise<void> {
       "listening",
     ),
   );
-  installShutdown({ server, state, logger, config, requests, guard, exit: (code) => exitWith(logger, code) });
+  // Exiting while onnxruntime is creating a session aborts the process, so the exit waits for the main thread's.
+  let localLoad: Promise<unknown> = Promise.resolve();
+  installShutdown({ server, state, logger, config, requests, guard, exit: (code) => void localLoad.finally(() => exitWith(logger, code)) });
 
   const started = performance.now();
   try {
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   metrics.sources.readyWorkers = () => pool.readyWorkers;
   if (config.fastPathBytes > 0) {
     // After readiness, so it never delays it; until then tiny bodies go to the pool like the rest.
-    Classifier.load(model.path, { name: config.modelName, version: config.modelVersion }).then(
+    localLoad = Classifier.load(model.path, { name: config.modelName, version: config.modelVersion }).then(
       (local) => (state.local = local),
       (err: Error) => logger.warn({ error: err.message }, "main-thread fast path unavailable; every request goes to the workers"),
     );
