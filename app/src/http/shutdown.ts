@@ -43,7 +43,8 @@ export function installShutdown(deps: ShutdownDeps): void {
       const log = code === 0 ? logger.info.bind(logger) : logger.error.bind(logger);
       log({ ms: Math.round(performance.now() - signalled), ...extra }, message);
       // Workers are stopped before exiting: exiting while one is inside onnxruntime aborts the process.
-      void (state.pool?.close() ?? Promise.resolve()).catch(() => undefined).finally(() => exit(code));
+      const remainingMs = Math.max(0, config.shutdownTimeoutMs - (performance.now() - signalled));
+      void (state.pool?.close(remainingMs) ?? Promise.resolve()).catch(() => undefined).finally(() => exit(code));
     };
 
     setTimeout(() => {

@@ -130,11 +130,16 @@ export class InferencePool {
     });
   }
 
-  /** Stops every worker once it has settled: stopping one inside onnxruntime's session creation aborts the process. */
-  async close(): Promise<void> {
+  /**
+   * Stops every worker once it has settled and finished its jobs (up to `jobsWaitMs`): stopping one inside
+   * onnxruntime (creating a session, or running one for a client that already left) aborts the process.
+   */
+  async close(jobsWaitMs = 2000): Promise<void> {
     this.closing = true;
+    const deadline = performance.now() + jobsWaitMs;
     await Promise.all(this.slots.map(async (s) => {
       await s.settled;
+      while (s.pending.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       await s.worker.terminate();
     }));
   }
