@@ -3,6 +3,7 @@ import type { ModelArgs, Stage } from "../args";
 import type { StackImage } from "../config/load";
 import { EcrImage } from "../aws/ecr-image";
 import { ArtifactRegistryImage } from "../gcp/artifact-registry-image";
+import { imageBuildArgs } from "../image-build";
 import { requiredTags, toGcpLabels } from "../settings";
 
 /** What every target of one stack shares: its stage, model, image, and images built once per cloud. */
@@ -25,9 +26,9 @@ export class StackContext {
         if (this.image?.promoted?.aws !== undefined) return this.image.promoted.aws;
         if (this.image?.uri !== undefined) return this.image.uri;
         this.awsImage ??= new EcrImage("aws-serving-image", {
-            context: this.image?.context,
-            dockerfile: this.image?.dockerfile,
-            platform: this.image?.platform,
+            ...imageBuildArgs(this.image),
+            // Outside prod `pulumi destroy` must succeed; in prod the images stay (see README, teardown).
+            forceDelete: this.stage !== "prod",
             tags: requiredTags(this),
         });
         return this.awsImage.imageUri;
@@ -43,9 +44,7 @@ export class StackContext {
         this.gcpImage ??= new ArtifactRegistryImage("gcp-serving-image", {
             location,
             project,
-            context: this.image?.context,
-            dockerfile: this.image?.dockerfile,
-            platform: this.image?.platform,
+            ...imageBuildArgs(this.image),
             labels: toGcpLabels(requiredTags(this)),
         });
         return this.gcpImage.imageUri;

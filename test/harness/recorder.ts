@@ -22,20 +22,20 @@ export interface RecordedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** The id the provider answered (`undefined` for components, and for custom resources at preview). */
     readonly id?: string;
-    /** The property paths of the `ignoreChanges` resource option. */
-    readonly ignoreChanges: string[];
-    /** The resource options the engine acts on in an update (the plan diff reads them). */
-    readonly options?: ResourceOptionsSeen;
+    /** The resource options the engine receives that change a plan's update, replace and delete steps. */
+    readonly options: RecordedOptions;
 }
 
-/** The options of a registration that change what an update does to the resource. */
-export interface ResourceOptionsSeen {
-    readonly deleteBeforeReplace: boolean;
-    readonly retainOnDelete: boolean;
-    readonly protect: boolean;
+export interface RecordedOptions {
     readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly protect: boolean;
     readonly replaceOnChanges: string[];
 }
+
+/** The options the plan diff reads (the same record). */
+export type ResourceOptionsSeen = RecordedOptions;
 
 /** The type of the engine's root resource, which never appears in its children's URNs. */
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -131,12 +131,11 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
                     id: response.getId() || undefined,
-                    ignoreChanges: request.getIgnorechangesList(),
                     options: {
-                        deleteBeforeReplace: request.getDeletebeforereplace(),
-                        retainOnDelete: request.getRetainondelete() ?? false,
-                        protect: request.getProtect() ?? false,
                         ignoreChanges: request.getIgnorechangesList(),
+                        retainOnDelete: request.getRetainondelete() === true,
+                        deleteBeforeReplace: request.getDeletebeforereplace(),
+                        protect: request.getProtect() === true,
                         replaceOnChanges: request.getReplaceonchangesList(),
                     },
                 });
@@ -160,10 +159,10 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getDependenciesList(): string[];
-    getDeletebeforereplace(): boolean;
-    getRetainondelete(): boolean | undefined;
-    getProtect(): boolean | undefined;
     getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
+    getProtect(): boolean | undefined;
     getReplaceonchangesList(): string[];
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }

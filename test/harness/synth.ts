@@ -176,7 +176,13 @@ function asRecorded(report: SynthReport): RecordedResource[] {
         parent: resource.parent ?? undefined,
         id: resource.id ?? undefined,
         custom: !isComponentType(resource.type),
-        ignoreChanges: [...(resource.options?.ignoreChanges ?? [])],
+        options: {
+            ignoreChanges: [...(resource.options?.ignoreChanges ?? [])],
+            retainOnDelete: resource.options?.retainOnDelete ?? false,
+            deleteBeforeReplace: resource.options?.deleteBeforeReplace ?? false,
+            protect: resource.options?.protect ?? false,
+            replaceOnChanges: [...(resource.options?.replaceOnChanges ?? [])],
+        },
         dependencies: [...resource.dependencies],
         propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]])),
     }));
