@@ -22,49 +22,34 @@ type Expectations = Record<ScenarioTarget, Record<ScenarioStack, Expected>>;
 const same = (expected: Expected): Record<ScenarioStack, Expected> => ({ dev: expected, prod: expected });
 
 const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
-    // The artifact key holds the version (S3 key / GCS name ForceNew), so a bump is a replacement under a new name.
     "model version bump": {
-        sagemaker: {
-            dev: { actions: { "sagemaker-model-artifact": CBD, "sagemaker-execution-policy": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
-            // Blue/green keeps the old config as its rollback target; the autoscaled variant restarts at initialInstanceCount.
-            prod: { actions: { "sagemaker-model-artifact": CBD, "sagemaker-execution-policy": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
-        },
+        // The artifact key holds the version and the content hash (ForceNew key); Model and EndpointConfiguration are all ForceNew
+        // but retained, and the SageMakerConfigRollout provider moves the endpoint with RetainAllVariantProperties: no hazard.
+        sagemaker: same({ actions: { "sagemaker-model-artifact": CBD, "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: [] }),
         lambda: same({ actions: { "lambda-api": "update", "lambda-function": "update" }, hazards: [] }),
         vertex: same({ actions: { "vertex-model-model-json": CBD, "vertex-model-model-onnx": CBD, "vertex-deployment": "update" }, hazards: [] }),
-        // Earlier Cloud Run revisions keep the old model URI, whose objects the update deletes.
-        cloudrun: {
-            dev: { actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "cloudrun-service": "update" }, hazards: ["deletes-referenced:advisory"] },
-            prod: { actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "cloudrun-service": "update" }, hazards: ["deletes-referenced:mandatory"] },
-        },
+        // New object names; the reader grant's bucket comes from the replaced objects, so it is unknown at preview (IAM members are all ForceNew).
+        cloudrun: same({ actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "cloudrun-model-reader": CBD, "cloudrun-service": "update" }, hazards: [] }),
         azureml: {
-            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0": "create", "azureml-blue": "update", "azureml-model-1-0-0": "delete" }, hazards: [] },
-            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0": "create", "azureml-blue": "update", "azureml-model-1-0-0": "delete" }, hazards: ["capacity-reset:advisory"] },
+            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0-1487ee89": "create", "azureml-blue": "update", "azureml-model-1-0-0-1487ee89": "delete" }, hazards: [] },
+            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-model-1-1-0-1487ee89": "create", "azureml-blue": "update", "azureml-model-1-0-0-1487ee89": "delete" }, hazards: ["capacity-reset:advisory"] },
         },
     },
-    // Same version, new bytes: same object names. GCS `source` is ForceNew, so a same-name create-before-delete (pulumi-gcp#152).
     "model bytes changed, same version": {
-        sagemaker: {
-            dev: { actions: { "sagemaker-model-artifact": "update", "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
-            prod: { actions: { "sagemaker-model-artifact": "update", "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
-        },
+        sagemaker: same({ actions: { "sagemaker-model-artifact": CBD, "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: [] }),
         lambda: same({ actions: { "aws-serving-image-image": "update", "lambda-function": "update" }, hazards: [] }),
-        vertex: same({ actions: { "vertex-model-model-json": CBD, "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
-        cloudrun: {
-            dev: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:advisory", "fixed-name-collision:mandatory"] },
-            prod: { actions: { "cloudrun-model-model-json": CBD, "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: ["deletes-referenced:mandatory", "fixed-name-collision:mandatory"] },
-        },
-        // The blob is rewritten under the registered ModelVersion (same name; retained, so not deleted): a same-name replacement.
+        // Object names carry the content hash now: new bytes are new objects, not a same-name replacement (pulumi-gcp#152).
+        vertex: same({ actions: { "vertex-model-model-json": CBD, "vertex-model-model-onnx": CBD, "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: [] }),
+        cloudrun: same({ actions: { "cloudrun-model-model-json": CBD, "cloudrun-model-model-onnx": CBD, "gcp-serving-image-image": "update", "cloudrun-model-reader": CBD, "cloudrun-service": "update" }, hazards: [] }),
+        // New bytes register a new ModelVersion (its name carries the content hash) instead of rewriting the registered one.
         azureml: {
-            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: ["fixed-name-collision:mandatory"] },
-            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": "update", "azureml-image-image": "update", "azureml-environment-version": CBD, "azureml-blue": "update" }, hazards: ["capacity-reset:advisory", "fixed-name-collision:mandatory"] },
+            dev: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-image-image": "update", "azureml-model-1-0-0-cc496ecf": "create", "azureml-environment-version": CBD, "azureml-blue": "update", "azureml-model-1-0-0-1487ee89": "delete" }, hazards: [] },
+            prod: { actions: { "azureml-model-model-json": CBD, "azureml-model-model-onnx": CBD, "azureml-image-image": "update", "azureml-model-1-0-0-cc496ecf": "create", "azureml-environment-version": CBD, "azureml-blue": "update", "azureml-model-1-0-0-1487ee89": "delete" }, hazards: ["capacity-reset:advisory"] },
         },
     },
-    // A rebuilt image has a new digest (unknown until pushed): SageMaker Model's primaryContainer is ForceNew.
     "image change": {
-        sagemaker: {
-            dev: { actions: { "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
-            prod: { actions: { "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory"] },
-        },
+        // A rebuilt image has a new digest (unknown until pushed): SageMaker Model's primaryContainer is ForceNew.
+        sagemaker: same({ actions: { "aws-serving-image-image": "update", "sagemaker-model": CBD, "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: [] }),
         lambda: same({ actions: { "aws-serving-image-image": "update", "lambda-function": "update" }, hazards: [] }),
         vertex: same({ actions: { "gcp-serving-image-image": "update", "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "gcp-serving-image-image": "update", "cloudrun-service": "update" }, hazards: [] }),
@@ -76,62 +61,80 @@ const EXPECTED: Record<keyof typeof SCENARIOS, Expectations> = {
         },
     },
     "instance or machine type change": {
+        // Dev is serverless (memory in the config, all ForceNew). On prod the rollout provider refuses a new instance type on an
+        // autoscaled variant (its diff throws: AWS docs, endpoint-scaling-update).
         sagemaker: {
-            dev: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] },
-            // UpdateEndpoint refuses a new instance type on an autoscaled variant (AWS docs, endpoint-scaling-update).
-            prod: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: ["capacity-reset:advisory", "deletes-referenced:mandatory", "refused-in-place:mandatory"] },
+            dev: { actions: { "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: [] },
+            prod: { actions: { "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: ["refused-in-place:mandatory"] },
         },
         lambda: same({ actions: { "lambda-function": "update" }, hazards: [] }),
         vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
-        // The InstanceTypeGuard's check refuses this at preview too (components/azure/instance-type-guard.ts).
+        // The InstanceTypeGuard's check refuses this at preview (components/azure/instance-type-guard.ts, Azure/AML-Kubernetes#247).
         azureml: {
-            dev: { actions: { "azureml-blue": "update", "azureml-blue-instance-type": "update" }, hazards: ["refused-in-place:mandatory"] },
-            prod: { actions: { "azureml-blue": "update", "azureml-blue-instance-type": "update" }, hazards: ["capacity-reset:advisory", "refused-in-place:mandatory"] },
+            dev: { actions: { "azureml-blue-instance-type": "update", "azureml-blue": "update" }, hazards: ["refused-in-place:mandatory"] },
+            prod: { actions: { "azureml-blue-instance-type": "update", "azureml-blue": "update" }, hazards: ["capacity-reset:advisory", "refused-in-place:mandatory"] },
         },
     },
     "scaling bounds change": {
         // Dev is serverless: maxConcurrency lives in the endpoint config, all ForceNew.
-        sagemaker: { dev: { actions: { "sagemaker-config": CBD, "sagemaker-endpoint": "update" }, hazards: [] }, prod: { actions: { "sagemaker-scaling-target": "update" }, hazards: [] } },
-        lambda: { dev: { actions: { "lambda-function": "update" }, hazards: [] }, prod: { actions: { "lambda-scaling-target": "update" }, hazards: [] } },
-        vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
-        cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
-        azureml: { dev: { actions: { "azureml-blue-autoscale": "create" }, hazards: [] }, prod: { actions: { "azureml-blue-autoscale": "update" }, hazards: [] } },
-    },
-    "all-at-once ↔ blue-green or canary": {
         sagemaker: {
-            dev: { refused: /rollout\.strategy "blue-green" needs instances; serverless endpoints update all at once/, hazards: [] },
-            // deployment_config.auto_rollback_configuration is ForceNew, and the endpoint's name is fixed.
-            prod: { actions: { "sagemaker-endpoint": CBD }, hazards: ["fixed-name-collision:mandatory"] },
+            dev: { actions: { "sagemaker-config": CBD, "sagemaker-rollout": "update" }, hazards: [] },
+            prod: { actions: { "sagemaker-scaling-target": "update" }, hazards: [] },
         },
-        lambda: { dev: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "create" }, hazards: [] }, prod: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "delete" }, hazards: [] } },
+        lambda: {
+            dev: { actions: { "lambda-function": "update" }, hazards: [] },
+            prod: { actions: { "lambda-scaling-target": "update" }, hazards: [] },
+        },
         vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
         cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
         azureml: {
-            dev: { actions: { "azureml-green": "create", "azureml-green-instance-type": "create", "azureml-traffic": "update" }, hazards: [] },
-            prod: { actions: { "azureml-traffic": "update", "azureml-green": "delete", "azureml-green-autoscale": "delete", "azureml-green-instance-type": "delete" }, hazards: [] },
+            dev: { actions: { "azureml-blue-autoscale": "create" }, hazards: [] },
+            prod: { actions: { "azureml-blue-autoscale": "update" }, hazards: [] },
         },
     },
-    // Tags and labels update in place everywhere (excluded from SageMaker's all-ForceNew rules).
+    "all-at-once ↔ blue-green or canary": {
+        // Serverless cannot do blue/green; on prod the rollout provider owns deploymentConfig, so the fixed-name endpoint is no
+        // longer replaced (auto_rollback_configuration is ForceNew in terraform-provider-aws endpoint.go).
+        sagemaker: {
+            dev: { refused: /rollout\.strategy "blue-green" needs instances; serverless endpoints update all at once/, hazards: [] },
+            prod: { actions: { "sagemaker-execution-policy": "update", "sagemaker-rollout": "update" }, hazards: [] },
+        },
+        lambda: {
+            dev: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "create" }, hazards: [] },
+            prod: { actions: { "lambda-alias": "update", "lambda-canary-alarm": "delete" }, hazards: [] },
+        },
+        vertex: same({ actions: { "vertex-deployment": "update" }, hazards: [] }),
+        // A Cloud Run canary splits traffic once stableRevision names the revision to keep.
+        cloudrun: same({ actions: { "cloudrun-service": "update" }, hazards: [] }),
+        azureml: {
+            dev: { actions: { "azureml-green-instance-type": "create", "azureml-green": "create", "azureml-traffic": "update" }, hazards: [] },
+            prod: { actions: { "azureml-traffic": "update", "azureml-green-instance-type": "delete", "azureml-green": "delete", "azureml-green-autoscale": "delete" }, hazards: [] },
+        },
+    },
     "tag change": {
         sagemaker: same({ allChangesAre: "update", hazards: [] }),
         lambda: same({ allChangesAre: "update", hazards: [] }),
         vertex: same({ allChangesAre: "update", hazards: [] }),
         cloudrun: same({ allChangesAre: "update", hazards: [] }),
         // Even a tag change PUTs the whole deployment, resetting an autoscaled capacity.
-        azureml: { dev: { allChangesAre: "update", hazards: [] }, prod: { allChangesAre: "update", hazards: ["capacity-reset:advisory"] } },
+        azureml: {
+            dev: { allChangesAre: "update", hazards: [] },
+            prod: { allChangesAre: "update", hazards: ["capacity-reset:advisory"] },
+        },
     },
     "auth mode change": {
         sagemaker: same({ refused: /auth "key" is not offered by this target; allowed: iam/, hazards: [] }),
         lambda: same({ actions: { "lambda-jwt": "create", "lambda-predict-route": "update", "lambda-invoke": "delete" }, hazards: [] }),
         vertex: same({ refused: /auth "key" is not offered by this target; allowed: iam/, hazards: [] }),
+        // Public access is refused on prod by config.
         cloudrun: {
             dev: { actions: { "cloudrun-invoker-allusers-6a549f": "create", "cloudrun-invoker-serviceaccount-ml-endpoints-ci-m-c9a5b8": "delete", "cloudrun-invoker-group-ml-platform-example-com-616b95": "delete" }, hazards: [] },
-            prod: { refused: /auth "none" \(allUsers may invoke\) is refused in prod/, hazards: [] },
+            prod: { refused: /auth "none" \(allUsers may invoke\) is refused in prod; use auth "iam" with invokers/, hazards: [] },
         },
-        // authMode is create-only, and the endpoint's name is fixed: the "new" endpoint is a PUT over the live one.
-        // Its identity's principalId is unknown until then, and a role assignment's properties are create-only.
-        azureml: same({ actions: { "azureml-endpoint": CBD, "azureml-endpoint-reads-models": CBD, "azureml-traffic": "update" }, hazards: ["fixed-name-collision:mandatory"] }),
+        // authMode is create-only and the endpoint's name is fixed: the "new" endpoint is a PUT over the live one. Its identity's
+        // principalId is unknown until then, and a role assignment's properties are create-only.
+        azureml: same({ actions: { "azureml-endpoint": CBD, "azureml-endpoint-reads-models": CBD, "azureml-traffic": CBD}, hazards: ["fixed-name-collision:mandatory"] }),
     },
 };
 

@@ -84,8 +84,12 @@ async function classifyPair(old: PlannedResource, resource: PlannedResource, tar
     let deleteBeforeReplace = resource.options?.deleteBeforeReplace ?? false;
     let refusals: string[] = [];
     if (rule.dynamicProvider !== undefined) {
-        refusals = await dynamicCheckFailures(rule, withoutIgnored(old.inputs), withoutIgnored(resource.inputs));
-        const verdict = await dynamicDiff(rule, withoutIgnored(old.inputs), withoutIgnored(resource.inputs));
+        // The provider sees what the engine would hand it at preview: inputs fed by a replacement are unknown.
+        const news = withUnknowns(withoutIgnored(resource.inputs), unknownFromReplaced);
+        refusals = await dynamicCheckFailures(rule, withoutIgnored(old.inputs), news);
+        // A provider whose diff throws refuses the change: the engine stops at preview with that message.
+        const verdict = await dynamicDiff(rule, withoutIgnored(old.inputs), news)
+            .catch((error: Error) => { refusals.push(error.message); return { changes: true, replaces: [] as string[], deleteBeforeReplace: false }; });
         if (!verdict.changes && unknownFromReplaced.length === 0) return { ...identity, action: "same", changed, unknownFromReplaced, replaceReasons: [], refusals, source: rule.source };
         reasons = [...verdict.replaces, ...unknownFromReplaced.filter((property) => replaceReasonsOf(rule, property).length > 0)];
         deleteBeforeReplace ||= verdict.deleteBeforeReplace;
@@ -159,6 +163,18 @@ export function leafStrings(value: unknown): string[] {
     if (Array.isArray(value)) return value.flatMap(leafStrings);
     if (value !== null && typeof value === "object") return Object.values(value).flatMap(leafStrings);
     return [];
+}
+
+/** `inputs` with each of `paths` (`a.b[0].c`) set to the unknown sentinel. */
+function withUnknowns(inputs: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+    const copy = structuredClone(inputs);
+    for (const unknownPath of paths) {
+        const keys = unknownPath.replace(/\[(\d+)\]/g, ".$1").split(".");
+        let node: Record<string, unknown> | undefined = copy;
+        for (const key of keys.slice(0, -1)) node = (node?.[key] ?? undefined) as Record<string, unknown> | undefined;
+        if (node !== undefined && node !== null && typeof node === "object") node[keys[keys.length - 1]!] = UNKNOWN;
+    }
+    return copy;
 }
 
 function withoutIgnored(inputs: Record<string, unknown>): Record<string, unknown> {

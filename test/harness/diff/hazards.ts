@@ -35,6 +35,12 @@ const SAGEMAKER_ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
 const SAGEMAKER_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
 const AZURE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
 const AZURE_AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
+/** What a revision, variant or registered version reads after it was created: artifacts, models, configs, environments. */
+const SERVED_DATA_TYPES = new Set([
+    "aws:s3/bucketObjectv2:BucketObjectv2", "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "gcp:storage/bucketObject:BucketObject", "azure-native:storage:Blob",
+    "azure-native:machinelearningservices:ModelVersion", "azure-native:machinelearningservices:EnvironmentVersion",
+]);
 const OBJECT_TYPES = new Set(["gcp:storage/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "azure-native:storage:Blob"]);
 
 export function findHazards(changes: readonly ResourceChange[], stage: string): Hazard[] {
@@ -111,7 +117,8 @@ function deletesReferenced(changes: readonly ResourceChange[]): Omit<Hazard, "le
     const byUrn = new Map(changes.map((change) => [change.urn, change]));
     const goesAway = (change: ResourceChange) => (change.action === "delete" || change.action === "replace") && change.base !== undefined && change.base.options?.retainOnDelete !== true;
     const removed = changes.filter(goesAway);
-    const retainedDelete = (change: ResourceChange) => change.action === "delete" && change.base?.options?.retainOnDelete === true;
+    // A retained resource that is deleted, or replaced (its old instance is kept), stays in the cloud with its references.
+    const retainedDelete = (change: ResourceChange) => (change.action === "delete" || change.action === "replace") && change.base?.options?.retainOnDelete === true;
     return changes.filter((change) => change.base !== undefined && (retainedDelete(change) || (change.head !== undefined && change.action !== "same"))).flatMap((change) => {
         const rule = ruleFor(change.type, (change.head ?? change.base)!.inputs);
         const keeps = retainedDelete(change)
@@ -129,7 +136,7 @@ function deletesReferenced(changes: readonly ResourceChange[]): Omit<Hazard, "le
         };
         visit(change.urn);
         const baseStrings = leafStrings(change.base!.inputs);
-        const hit = removed.filter((old) => old.urn !== change.urn && (reached.has(old.urn) || referencesByValue(baseStrings, old.base!)));
+        const hit = removed.filter((old) => old.urn !== change.urn && SERVED_DATA_TYPES.has(old.type) && (reached.has(old.urn) || referencesByValue(baseStrings, old.base!)));
         if (hit.length === 0) return [];
         return [{
             kind: "deletes-referenced" as const,

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { sageMakerRolloutProvider } from "../../../components/aws/sagemaker-rollout";
 import { acrLoginProvider } from "../../../components/azure/acr-image";
 import { endpointTrafficProvider } from "../../../components/azure/endpoint-traffic";
 import { instanceTypeGuardProvider } from "../../../components/azure/instance-type-guard";
@@ -29,6 +30,7 @@ const DYNAMIC_PROVIDERS = {
     "endpoint-traffic": endpointTrafficProvider({ token: async () => { throw new Error("the plan diff never calls ARM"); } }),
     "acr-login": acrLoginProvider(async () => { throw new Error("the plan diff never calls ARM"); }),
     "instance-type-guard": instanceTypeGuardProvider(),
+    "sagemaker-rollout": sageMakerRolloutProvider,
 } satisfies Record<string, pulumi.dynamic.ResourceProvider>;
 export type DynamicProviderName = keyof typeof DYNAMIC_PROVIDERS;
 
