@@ -43,22 +43,27 @@ export function pulumiConfigOf(config: StackFileConfig): string {
     })));
 }
 
-/** True when dist/ is older than a source it is built from (index.ts, components/). */
-function distIsStale(): boolean {
-    const built = path.join(PROGRAM_DIR, "index.js");
-    if (!fs.existsSync(built)) return true;
-    const builtAt = fs.statSync(built).mtimeMs;
-    const sources = [path.join(REPO_ROOT, "index.ts"), ...fs.readdirSync(path.join(REPO_ROOT, "components"), { recursive: true, encoding: "utf8" })
-        .filter((file) => file.endsWith(".ts")).map((file) => path.join(REPO_ROOT, "components", file))];
-    return sources.some((source) => fs.statSync(source).mtimeMs > builtAt);
+/** True when `output` is missing or older than a `.ts` file under `sources` (files or folders, node_modules and bin skipped). */
+function isStale(output: string, sources: readonly string[]): boolean {
+    if (!fs.existsSync(output)) return true;
+    const builtAt = fs.statSync(output).mtimeMs;
+    const files = sources.flatMap((source) => fs.statSync(source).isDirectory()
+        ? fs.readdirSync(source, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts") && !/(^|\/)(node_modules|bin)\//.test(file)).map((file) => path.join(source, file))
+        : [source]);
+    return files.some((file) => fs.statSync(file).mtimeMs > builtAt);
 }
 
-/** Compiles the program into dist/ (what `npm ci` runs as `prepare`) when a source is newer than the build. */
+/** Runs `tsc -p <tsconfig>` in `dir` (what `npm ci` runs as `prepare`) when `output` is older than a source. */
+export function ensureCompiled(dir: string, tsconfig: string, output: string, sources: readonly string[]): void {
+    if (!isStale(path.join(dir, output), sources.map((source) => path.join(dir, source)))) return;
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [dir] });
+    const result = spawnSync(process.execPath, [tsc, "-p", tsconfig], { cwd: dir, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`tsc -p ${tsconfig} in ${dir} failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** Compiles the program into dist/ when a source is newer than the build. */
 export function ensureBuilt(): void {
-    if (!distIsStale()) return;
-    const tsc = require.resolve("typescript/bin/tsc");
-    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: REPO_ROOT, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed:\n${result.stdout}${result.stderr}`);
+    ensureCompiled(REPO_ROOT, "tsconfig.build.json", "dist/index.js", ["index.ts", "components"]);
 }
 
 /**
