@@ -1,5 +1,4 @@
-import { readStackFile, stackFilePath, StackFileConfig } from "../harness/run-program";
-import { misconfiguredStackFile } from "../harness/run-program";
+import { misconfiguredStackFile, readStackFile, stackFilePath, StackFileConfig } from "../harness/run-program";
 
 /** Program errors the CLI must report promptly: a config error and a model path that is not there. */
 export interface ErrorCase {
