@@ -69,6 +69,13 @@ export interface MockOutputs {
 
 const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs, azureMockOutputs];
 
+/** The fake answer to an invoke (`aws:index/getCallerIdentity:getCallerIdentity`, …), shared with the host test's stand-in engine. */
+export function answerInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const answer = CLOUDS.map((cloud) => cloud.calls[token]).find((found) => found !== undefined);
+    if (answer === undefined) throw new Error(`no mock answer for invoke ${token}; add one to test/harness/clouds/`);
+    return answer(inputs);
+}
+
 /**
  * Pulumi mocks that record every registered resource, with its parent, and answer with the inputs
  * plus plausible provider outputs (ids, ARNs, URLs) from `clouds/`.
@@ -103,9 +110,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        const answer = CLOUDS.map((cloud) => cloud.calls[args.token]).find((found) => found !== undefined);
-        if (answer === undefined) throw new Error(`no mock answer for invoke ${args.token}; add one to test/harness/clouds/`);
-        return answer(args.inputs as Record<string, unknown>);
+        return answerInvoke(args.token, args.inputs as Record<string, unknown>);
     }
 
     /**
