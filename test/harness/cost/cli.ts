@@ -1,0 +1,124 @@
+// `npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against FILE]
+//                 [--json-out FILE] [--markdown] [--lines]`
+//
+// The monthly cost of a stack, offline: the synth's plan (the program under Pulumi mocks) priced from the price
+// book in policy/lib/cost/prices/. Per target floor, ceiling and expected cost for a traffic profile, the stack's
+// total, the break-even between serverless and always-on targets and a recommendation. `--against` prices another
+// config too and prints the change per target. Exit 1 on bad input (config, traffic file, --against).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { breakEvens, recommend } from "../../../policy/lib/cost/advice";
+import { estimateCost, PlannedResource } from "../../../policy/lib/cost/estimate";
+import { readDates } from "../../../policy/lib/cost/prices";
+import { DEFAULT_TRAFFIC, TrafficProfile, trafficProfile, TrafficProfileError } from "../../../policy/lib/cost/traffic";
+import { isConfigError, synthesize } from "../synth";
+import { readStackFile, REPO_ROOT, stackFilePath, StackFileConfig } from "../run-program";
+import { AgainstError, planBothSides } from "./plan-sides";
+import { CostReport, formatMarkdown, formatReport } from "./report";
+
+const USAGE = "usage: npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against FILE] [--json-out FILE] [--markdown] [--lines]";
+
+/** A traffic file (YAML) as a validated profile; errors name the file, the key, the value and what is allowed. */
+export function loadTrafficFile(file: string): TrafficProfile {
+    if (!fs.existsSync(file)) throw new TrafficProfileError(`traffic file ${file} does not exist`);
+    let document: unknown;
+    try {
+        document = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new TrafficProfileError(`traffic file ${file} is not valid YAML: ${(error as Error).message}`);
+    }
+    return trafficProfile(document, `traffic file ${file}`);
+}
+
+/** What the stack file says the estimate needs beyond the plan: the AWS region and the model directory's size. */
+export function stackFacts(config: StackFileConfig): { awsRegion?: string; artifactBytes?: number } {
+    const region = config["aws:region"];
+    const model = config["ml-endpoints:model"] as { path?: unknown } | undefined;
+    const dir = typeof model?.path === "string" ? path.resolve(REPO_ROOT, model.path) : undefined;
+    return {
+        ...(typeof region === "string" ? { awsRegion: region } : {}),
+        ...(dir !== undefined && fs.existsSync(dir) ? { artifactBytes: directoryBytes(dir) } : {}),
+    };
+}
+
+function directoryBytes(dir: string): number {
+    return fs.readdirSync(dir, { withFileTypes: true }).reduce((total, entry) => {
+        const full = path.join(dir, entry.name);
+        return total + (entry.isDirectory() ? directoryBytes(full) : entry.isFile() ? fs.statSync(full).size : 0);
+    }, 0);
+}
+
+export interface CostOptions {
+    readonly configFile?: string;
+    readonly traffic?: TrafficProfile;
+    readonly against?: string;
+}
+
+/** Synthesizes the stack (and, with `against`, the base) and prices it; the CLI only prints this. */
+export async function costReport(stack: string, options: CostOptions = {}): Promise<CostReport> {
+    const configFile = path.resolve(options.configFile ?? stackFilePath(stack));
+    const traffic = options.traffic ?? DEFAULT_TRAFFIC;
+    const price = (resources: readonly PlannedResource[], file: string) => estimateCost(resources, { traffic, ...stackFacts(readStackFile(file)) });
+    let head: readonly PlannedResource[];
+    let base: CostReport["base"];
+    if (options.against !== undefined) {
+        const sides = await planBothSides(stack, options.against, { configFile });
+        head = sides.head.report.resources;
+        base = { label: sides.base.label, estimate: price(sides.base.report.resources, path.resolve(options.against)) };
+    } else {
+        head = (await synthesize(stack, configFile)).report.resources;
+    }
+    const estimate = price(head, configFile);
+    return {
+        stack,
+        configFile: path.relative(process.cwd(), configFile) || configFile,
+        traffic,
+        pricesRead: readDates().newest,
+        estimate,
+        breakEvens: breakEvens(estimate),
+        recommendation: recommend(traffic, estimate),
+        ...(base === undefined ? {} : { base }),
+    };
+}
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({
+        options: {
+            stack: { type: "string" },
+            "config-file": { type: "string" },
+            traffic: { type: "string" },
+            "requests-per-day": { type: "string" },
+            against: { type: "string" },
+            "json-out": { type: "string" },
+            markdown: { type: "boolean", default: false },
+            lines: { type: "boolean", default: false },
+        },
+    });
+    if (values.stack === undefined) {
+        console.error(USAGE);
+        return 2;
+    }
+    if (values.traffic !== undefined && values["requests-per-day"] !== undefined) throw new TrafficProfileError("give --traffic or --requests-per-day, not both");
+    let traffic = values.traffic === undefined ? DEFAULT_TRAFFIC : loadTrafficFile(values.traffic);
+    if (values["requests-per-day"] !== undefined) {
+        const requests = Number(values["requests-per-day"]);
+        traffic = trafficProfile({ requestsPerDay: Number.isNaN(requests) ? values["requests-per-day"] : requests }, "--requests-per-day");
+    }
+    const report = await costReport(values.stack, { configFile: values["config-file"], traffic, against: values.against });
+    console.log(values.markdown ? formatMarkdown(report) : formatReport(report, { lines: values.lines }));
+    if (values["json-out"] !== undefined) {
+        fs.writeFileSync(values["json-out"], `${JSON.stringify(report, (_key, value) => (value === Infinity ? "unbounded" : Number.isNaN(value) ? "unknown" : value), 2)}\n`);
+        if (!values.markdown) console.log(`\nWrote ${values["json-out"]}`);
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code), (error: unknown) => {
+        const known = isConfigError(error) || error instanceof TrafficProfileError || error instanceof AgainstError;
+        console.error(known ? error.message : `cost failed: ${(error as Error).message ?? error}`);
+        process.exit(1);
+    });
+}
