@@ -97,6 +97,9 @@ const TYPES = {
     blob: "azure-native:storage:Blob",
 } as const;
 
+/** The type tokens the estimate prices (the budget rule's README `reads`). */
+export const PRICED_TYPES: readonly string[] = Object.values(TYPES);
+
 const GB = 1e9;
 const KB = 1e3;
 
@@ -148,7 +151,7 @@ class TargetBuilder {
 
     line(what: string, key: string, quantity: { floor: number; ceiling: number; expected: number }, unknownName = what): CostLine {
         const price = this.price(key);
-        const label = price === undefined ? `${key} in ${this.cloud ?? "?"} ${this.region ?? "(region unknown)"}` : unknownName;
+        const label = price === undefined ? `${unknownName}: no price in ${this.cloud ?? "?"} ${this.region ?? "(region unknown)"}` : unknownName;
         const line: CostLine = {
             what,
             priceKey: key,
@@ -361,8 +364,9 @@ function priceLambda(builder: TargetBuilder, fn: PlannedResource, group: readonl
         expected: onDemand * latencyS * memoryGb,
     }, `Lambda duration ${arch}`);
     if (pcMin > 0 || pcMax > 0) {
-        builder.line(`provisioned concurrency ${range(pcMin, pcMax)} (${label}, ${pcHours} h/day expected)`, `${PRICE_KEYS.lambdaProvisionedGbSecond}${arch}`, {
-            floor: pcMin * memoryGb * SECONDS_PER_MONTH,
+        builder.line(`provisioned concurrency ${range(pcMin, pcMax)} (${label}, ${pcHours} h/day)`, `${PRICE_KEYS.lambdaProvisionedGbSecond}${arch}`, {
+            // Floor and expected: the minimum for the hours a day it is configured; ceiling: the maximum all day.
+            floor: pcMin * memoryGb * pcHours * 3600 * DAYS_PER_MONTH,
             ceiling: pcMax * memoryGb * SECONDS_PER_MONTH,
             expected: pcMin * memoryGb * pcHours * 3600 * DAYS_PER_MONTH,
         }, `Lambda provisioned concurrency ${arch}`);

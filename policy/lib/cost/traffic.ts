@@ -20,8 +20,9 @@ export interface TrafficProfile {
     /** Log bytes written per request (server line + access log line), per log stream. Default 500. */
     readonly logBytesPerRequest: number;
     /**
-     * Hours a day Lambda provisioned concurrency is configured (a scheduled action lowering it off-peak), counted
-     * over the peak hours first. Default 24: the stack's config keeps it all day. The floor always counts 24.
+     * Hours a day Lambda provisioned concurrency is configured (a scheduled action removing it off-peak), counted
+     * over the peak hours first; floor and expected use it, the ceiling counts the maximum all day. Default 24:
+     * the stack's config keeps it all day.
      */
     readonly provisionedConcurrencyHoursPerDay: number;
     /** How long a warm-up invocation runs, ms. Default 100 (it answers from a warm environment). */
