@@ -41,7 +41,7 @@ export interface ModelArgs {
     readonly version: string;
     /**
      * A local directory holding `model.onnx` (and optionally `model.json`). The component packs it
-     * (as `model.tar.gz` for SageMaker) and uploads it. Relative paths resolve from the working directory.
+     * (as `model.tar.gz` for SageMaker) and uploads it. Relative paths resolve from the project root (the folder of Pulumi.yaml).
      * Default: none; give this or `artifactUri`.
      */
     readonly path?: string;
@@ -56,7 +56,8 @@ export interface ModelArgs {
 export interface ImageArgs {
     /**
      * A Docker build context to build and push to the target cloud's registry, pinned by digest.
-     * Default: this package's own `app/` server, when neither `context` nor `uri` is given.
+     * Relative paths resolve from the project root. Default: this package's own `app/` server, when neither
+     * `context` nor `uri` is given.
      */
     readonly context?: string;
     /** The Dockerfile, relative to `context`. Default: `Dockerfile`. */

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import type * as docker from "@pulumi/docker";
 import { fingerprintFiles, listFiles } from "./fingerprint";
+import { resolveProjectPath } from "./project-path";
 import { DEFAULT_IMAGE_CONTEXT } from "./settings";
 
 /** Where and how to build a serving image; every registry component (ECR, Artifact Registry, ACR) takes these. */
@@ -24,7 +25,7 @@ export interface ImageBuild {
 }
 
 export function resolveImageBuild(args: ImageBuildArgs): ImageBuild {
-    const context = path.resolve(args.context ?? DEFAULT_IMAGE_CONTEXT);
+    const context = resolveProjectPath(args.context ?? DEFAULT_IMAGE_CONTEXT);
     return {
         build: {
             context,

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
 import { fingerprintFiles } from "./fingerprint";
+import { resolveProjectPath } from "./project-path";
 import { EndpointArgsError } from "./settings";
 
 /** The file every target's server loads; see app/README.md. */
@@ -18,7 +19,7 @@ export interface LocalModel {
 
 /** Checks that `modelPath` is a directory holding `model.onnx`, and fingerprints its files. */
 export function readLocalModel(component: string, modelPath: string): LocalModel {
-    const dir = path.resolve(modelPath);
+    const dir = resolveProjectPath(modelPath);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new EndpointArgsError(`${component}: model.path "${dir}" is not a directory; it must hold ${MODEL_FILE} (run \`npm --prefix app run train\` for the sample model)`);
     }

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, ImageArgs, InferenceEndpointArgs, ModelArgs } from "../args";
 import { readLocalModel } from "../model-artifact";
+import { resolveProjectPath } from "../project-path";
 import { DEFAULT_IMAGE_CONTEXT, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
 import { targetTrackingScaling } from "./autoscaling";
@@ -163,7 +164,7 @@ export function assertModelBakedIn(component: string, model: ModelArgs, image: I
     }
     const local = readLocalModel(component, model.path);
     if (image?.uri !== undefined) return; // the user's own image: what it bakes is theirs to know
-    const bakedDir = path.join(path.resolve(image?.context ?? DEFAULT_IMAGE_CONTEXT), "model");
+    const bakedDir = path.join(resolveProjectPath(image?.context ?? DEFAULT_IMAGE_CONTEXT), "model");
     if (fs.existsSync(bakedDir) && readLocalModel(component, bakedDir).contentHash !== local.contentHash) {
         throw new EndpointArgsError(`${component}: model.path "${local.dir}" differs from the model baked into the image (${bakedDir}); Lambda serves the baked one, so copy the model there or point model.path at it`);
     }

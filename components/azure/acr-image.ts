@@ -1,7 +1,9 @@
+import * as path from "node:path";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { fingerprintFiles, listFiles } from "../fingerprint";
+import { resolveProjectPath } from "../project-path";
 import { DEFAULT_IMAGE_CONTEXT } from "../settings";
 import { ArmTokenSource, defaultArmToken, requestJson } from "./arm-rest";
 
@@ -116,7 +118,7 @@ export class AcrImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: AcrImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ml-endpoints:azure:AcrImage", name, {}, opts);
-        const context = args.context ?? DEFAULT_IMAGE_CONTEXT;
+        const context = resolveProjectPath(args.context ?? DEFAULT_IMAGE_CONTEXT);
         this.contextTag = fingerprintFiles(context, listFiles(context)).slice(0, 16);
         const client = authorization.getClientConfigOutput({ parent: this });
 
@@ -126,7 +128,8 @@ export class AcrImage extends pulumi.ComponentResource {
             imageName: pulumi.interpolate`${args.loginServer}/${args.repository ?? "ml-endpoints-serving"}:${this.contextTag}`,
             build: {
                 context,
-                dockerfile: args.dockerfile,
+                // @pulumi/docker reads a relative Dockerfile from the working directory, not the context.
+                dockerfile: path.join(context, args.dockerfile ?? "Dockerfile"),
                 platform: args.platform ?? "linux/amd64",
             },
             registry: { server: args.loginServer, username: login.username, password: login.password },

@@ -20,6 +20,24 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Per input property, the URNs its value came from. */
     readonly propertyDependencies: Record<string, string[]>;
+    /** The id the provider answered (`undefined` for components, and for custom resources at preview). */
+    readonly id?: string;
+}
+
+/** The type of the engine's root resource, which never appears in its children's URNs. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, where the
+ * qualified type is the parent's whole qualified type, `$`, then the resource's type; a top-level resource
+ * (no parent, or the root stack as parent) has its type alone. pulumi/pulumi pkg/resource/deploy/deployment.go
+ * `generateURN` (parent.QualifiedType(), the root stack type skipped) and pkg/resource/urn.go `NewURN`.
+ * The SDK's mocks use only the parent's last type segment, so a grandchild's URN differs from the engine's.
+ */
+export function engineUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
+    const parentType = parentUrn ? parentUrn.split("::")[2]! : "";
+    const qualifiedType = parentType === "" || parentType === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
 }
 
 /**
@@ -77,9 +95,13 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
         return answer(args.inputs as Record<string, unknown>);
     }
 
-    /** Hooks the mock monitor so each registration is recorded with its URN and its parent's URN. */
+    /**
+     * Hooks the mock monitor so that it names resources as the engine does, and so that each registration is
+     * recorded with its URN, its parent's URN, its dependencies and its id.
+     */
     attach(): void {
-        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource };
+        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: RegisterResource; newUrn: NewUrn };
+        monitor.newUrn = (parent, type, name) => engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request, callback) => register(request, (error, response) => {
             const key = `${request.getType()}\0${request.getName()}`;
@@ -95,6 +117,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     inputs,
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
+                    id: response.getId() || undefined,
                 });
             }
             callback(error, response);
@@ -120,7 +143,9 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
 }
+type NewUrn = (parent: string | undefined, type: string, name: string) => string;
 type RegisterResource = (request: RegisterRequest, callback: (error: Error | null, response?: RegisterResponse) => void) => void;
 
 /** Replaces the SDK's in-memory unknown (what mocks see for an unknown input at preview) with the wire sentinel. */

@@ -8,6 +8,12 @@ import { RecordedResource, ResourceRecorder, UNKNOWN } from "./recorder";
 /** The repository root: where Pulumi.yaml and the stack files live. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "ml-endpoints";
+/**
+ * The organization the CLI passes a program (`--organization`) when none is chosen: a self-managed (diy)
+ * backend always says "organization" (pulumi/pulumi pkg/backend/diy/backend.go). Pulumi Cloud passes the
+ * stack's org instead; give that to the synth (`--organization`) to plan the names `up` would create.
+ */
+export const DEFAULT_ORGANIZATION = "organization";
 
 /** One run of the real program under mocks. */
 export interface ProgramRun {
@@ -51,7 +57,7 @@ export function readStackFile(file: string): StackFileConfig {
  * Runs index.ts for `stack` with `config` under Pulumi mocks and returns every registered resource.
  * Runs may follow each other in one process: each gets fresh mocks and a fresh config.
  */
-export async function runProgram(stack: string, config: StackFileConfig, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: StackFileConfig, options: { preview?: boolean; organization?: string } = {}): Promise<ProgramRun> {
     const { resources, result } = await recordResources(stack, () => program(), { ...options, config });
     return { stack, resources, outputs: result as Record<string, unknown> };
 }
@@ -63,10 +69,10 @@ export async function runProgram(stack: string, config: StackFileConfig, options
 export async function recordResources<T>(
     stack: string,
     create: () => T,
-    options: { preview?: boolean; config?: StackFileConfig } = {},
+    options: { preview?: boolean; config?: StackFileConfig; organization?: string } = {},
 ): Promise<{ resources: RecordedResource[]; result: pulumi.Unwrap<T> }> {
     const recorder = new ResourceRecorder(options.preview ?? false);
-    await pulumi.runtime.setMocks(recorder, PROJECT, stack, options.preview ?? false);
+    await pulumi.runtime.setMocks(recorder, PROJECT, stack, options.preview ?? false, options.organization ?? DEFAULT_ORGANIZATION);
     recorder.attach();
     // Pulumi hands config to programs as strings; structured values arrive JSON-encoded.
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) =>

@@ -1,4 +1,4 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
 // the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
@@ -13,14 +13,34 @@ import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig, PackConfigError } from "./pack-config";
 import { formatPlan } from "./plan";
 import { RecordedResource } from "./recorder";
-import { readStackFile, runProgram, stackFilePath } from "./run-program";
+import { DEFAULT_ORGANIZATION, readStackFile, runProgram, stackFilePath } from "./run-program";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG]";
+
+/**
+ * One registration as `--json-out` records it: what the engine would hold and hand the analyzer, so the
+ * report can be replayed (matched by `urn`, props resolved by `id`). The root stack resource is not in it.
+ */
+export interface SynthReportResource {
+    readonly type: string;
+    readonly name: string;
+    /** The parent's name; null at the top level. */
+    readonly parent: string | null;
+    readonly urn: string;
+    /** The parent's URN; null at the top level (under the CLI: the root stack's). */
+    readonly parentUrn: string | null;
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: readonly string[];
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** The provider's id; null for components and, at preview, for every resource. */
+    readonly id: string | null;
+}
 
 /** What `--json-out` writes. */
 export interface SynthReport {
     readonly stack: string;
-    readonly resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+    readonly organization: string;
+    readonly resources: SynthReportResource[];
     readonly violations: OfflineViolation[];
 }
 
@@ -32,11 +52,14 @@ export interface SynthOptions {
      * and a policy that reads one is reported as advisory "can't run policy … during preview".
      */
     readonly preview?: boolean;
+    /** The Pulumi organization the CLI would pass (it feeds default names). Default: a diy backend's `organization`. */
+    readonly organization?: string;
 }
 
 /** Runs the program for one stack and judges it with the policy pack; the CLI below only prints this. */
 export async function synthesize(stack: string, configFile: string, options: SynthOptions = {}): Promise<{ resources: RecordedResource[]; report: SynthReport }> {
-    const run = await runProgram(stack, readStackFile(configFile), { preview: options.preview ?? false });
+    const organization = options.organization ?? DEFAULT_ORGANIZATION;
+    const run = await runProgram(stack, readStackFile(configFile), { preview: options.preview ?? false, organization });
     const violations = await runPoliciesOffline(ALL_POLICIES, run.resources.map((resource) => ({
         type: resource.type,
         name: resource.name,
@@ -48,11 +71,21 @@ export async function synthesize(stack: string, configFile: string, options: Syn
     })), options.policyConfig ?? {});
     return {
         resources: run.resources,
-        report: {
-            stack,
-            resources: run.resources.map((resource) => ({ type: resource.type, name: resource.name, parent: resource.parent ?? null, inputs: reportedInputs(resource.inputs) })),
-            violations,
-        },
+        report: { stack, organization, resources: run.resources.map(reportedResource), violations },
+    };
+}
+
+function reportedResource(resource: RecordedResource): SynthReportResource {
+    return {
+        type: resource.type,
+        name: resource.name,
+        parent: resource.parent ?? null,
+        urn: resource.urn,
+        parentUrn: resource.parentUrn ?? null,
+        inputs: reportedInputs(resource.inputs),
+        dependencies: resource.dependencies,
+        propertyDependencies: resource.propertyDependencies,
+        id: resource.id ?? null,
     };
 }
 
@@ -84,6 +117,7 @@ async function main(): Promise<number> {
             "json-out": { type: "string" },
             "policy-config": { type: "string" },
             preview: { type: "boolean", default: false },
+            organization: { type: "string" },
         },
     });
     if (values.stack === undefined) {
@@ -94,7 +128,7 @@ async function main(): Promise<number> {
     const configFile = path.resolve(values["config-file"] ?? stackFilePath(values.stack));
     const packConfig = values["policy-config"] === undefined ? undefined : loadPackConfig(ALL_POLICIES, values["policy-config"]);
     for (const name of packConfig?.unknownPolicies ?? []) console.error(`warning: --policy-config names "${name}", which is not a policy in this pack`);
-    const { resources, report } = await synthesize(values.stack, configFile, { policyConfig: packConfig?.config, preview: values.preview });
+    const { resources, report } = await synthesize(values.stack, configFile, { policyConfig: packConfig?.config, preview: values.preview, organization: values.organization });
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
     console.log(`Stack ${values.stack} (${path.relative(process.cwd(), configFile) || configFile}): ${resources.length} resources${values.preview ? " (preview: computed outputs unknown)" : ""}\n`);

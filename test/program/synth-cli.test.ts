@@ -28,6 +28,25 @@ describe("npm run synth", () => {
         const providers = report.resources.map((resource: { inputs: Record<string, unknown> }) => resource.inputs["__provider"]).filter((provider: unknown) => provider !== undefined);
         expect(providers, "the prod stack has dynamic resources").to.not.be.empty;
         for (const provider of providers) expect(provider).to.match(/^<serialized dynamic provider, \d+ bytes>$/);
+
+        // A replayable record: what the engine holds per resource (a plan diff matches resources by `urn`).
+        type Reported = { urn: string; parentUrn: string | null; parent: string | null; id: string | null; dependencies: string[]; propertyDependencies: Record<string, string[]> };
+        const resources = report.resources as Reported[];
+        const urns = new Set(resources.map((resource) => resource.urn));
+        expect(urns.size, "URNs are unique").to.equal(resources.length);
+        expect(report.organization).to.equal("organization");
+        for (const resource of resources) {
+            expect(resource, resource.urn).to.include.keys("urn", "parentUrn", "dependencies", "propertyDependencies", "id");
+            if (resource.parentUrn !== null) expect(urns.has(resource.parentUrn), `${resource.urn}'s parent`).to.equal(true);
+            for (const dependency of [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]) {
+                expect(urns.has(dependency), `${resource.urn} depends on ${dependency}`).to.equal(true);
+            }
+        }
+        const bucket = resources.find((resource) => resource.urn.endsWith("::sagemaker-artifacts"));
+        expect(bucket?.id, "custom resources carry the provider's id").to.be.a("string").and.not.be.empty;
+        // The engine qualifies a grandchild's type with its parent's whole chain (pulumi/pulumi
+        // pkg/resource/deploy/deployment.go generateURN), not just the parent's last type.
+        expect(urns).to.include("urn:pulumi:prod::ml-endpoints::ml-endpoints:gcp:VertexEndpoint$ml-endpoints:gcp:GcsModelArtifact$gcp:storage/bucket:Bucket::vertex-model-bucket");
     });
 
     it("exits 1 naming the policy when prod runs one instance", () => {
