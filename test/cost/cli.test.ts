@@ -64,10 +64,17 @@ describe("cost: the CLI and its inputs", function () {
             expect(rows.find((row) => row[0] === "vertex")![3]).to.equal("+$0.00");
         });
 
-        it("refuses a base that is not a stack file, and says what a git ref would need", async () => {
+        it("prices a git ref through the plan diff's two-sided run: HEAD against itself changes nothing", async () => {
+            const report = await costReport("prod", { against: "HEAD" });
+            expect(report.base!.label).to.match(/^HEAD \([0-9a-f]{10}\)$/);
+            expect(report.estimate.floor.usd - report.base!.estimate.floor.usd).to.equal(0);
+            expect(diffRows(report.base!.estimate, report.estimate).find((row) => row[0] === "stack")![6]).to.equal("+$0.00");
+        });
+
+        it("refuses an --against that is neither a stack file nor a commit", async () => {
             let error: Error | undefined;
-            await costReport("prod", { against: "origin/main" }).catch((caught: Error) => { error = caught; });
-            expect(error?.message).to.match(/^--against origin\/main: no such stack file; give a stack config file .*git show origin\/main:Pulumi\.prod\.yaml > base\.yaml/);
+            await costReport("prod", { against: "no-such-ref-or-file" }).catch((caught: Error) => { error = caught; });
+            expect(error?.message).to.equal("--against no-such-ref-or-file: not a stack file and not a git commit (git rev-parse no-such-ref-or-file failed)");
         });
     });
 });

@@ -1,10 +1,12 @@
-// `npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against FILE]
-//                 [--json-out FILE] [--markdown] [--lines]`
+// `npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N]
+//                 [--against <git-ref | FILE>] [--json-out FILE] [--markdown] [--lines]`
 //
 // The monthly cost of a stack, offline: the synth's plan (the program under Pulumi mocks) priced from the price
 // book in policy/lib/cost/prices/. Per target floor, ceiling and expected cost for a traffic profile, the stack's
-// total, the break-even between serverless and always-on targets and a recommendation. `--against` prices another
-// config too and prints the change per target. Exit 1 on bad input (config, traffic file, --against).
+// total, the break-even between serverless and always-on targets and a recommendation. `--against` prices the other
+// side of the plan diff's two-sided run (test/harness/two-sided.ts: another stack file, or a commit's code and config)
+// and prints the change per target. Exit 1 on bad input (config, traffic file, --against).
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,10 +17,10 @@ import { readDates } from "../../../policy/lib/cost/prices";
 import { DEFAULT_TRAFFIC, TrafficProfile, trafficProfile, TrafficProfileError } from "../../../policy/lib/cost/traffic";
 import { isConfigError, synthesize } from "../synth";
 import { readStackFile, REPO_ROOT, stackFilePath, StackFileConfig } from "../run-program";
-import { AgainstError, planBothSides } from "./plan-sides";
+import { planBothSides } from "../two-sided";
 import { CostReport, formatMarkdown, formatReport } from "./report";
 
-const USAGE = "usage: npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against FILE] [--json-out FILE] [--markdown] [--lines]";
+const USAGE = "usage: npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against <git-ref | FILE>] [--json-out FILE] [--markdown] [--lines]";
 
 /** A traffic file (YAML) as a validated profile; errors name the file, the key, the value and what is allowed. */
 export function loadTrafficFile(file: string): TrafficProfile {
@@ -50,6 +52,19 @@ function directoryBytes(dir: string): number {
     }, 0);
 }
 
+/** The base side's stack config, for its AWS region: the `--against` file, or `Pulumi.<stack>.yaml` at the ref (else the head's). */
+function baseStackConfig(stack: string, against: string, headFile: string): StackFileConfig {
+    if (fs.existsSync(against) && fs.statSync(against).isFile()) return readStackFile(path.resolve(against));
+    try {
+        const text = execFileSync("git", ["show", `${against}:Pulumi.${stack}.yaml`], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const config = (parseYaml(text) as { config?: StackFileConfig } | null)?.config;
+        if (config !== undefined && config !== null && typeof config === "object") return config;
+    } catch {
+        // The ref has no such stack file (an empty base) or is not a ref (two-sided.ts has said so already).
+    }
+    return readStackFile(headFile);
+}
+
 export interface CostOptions {
     readonly configFile?: string;
     readonly traffic?: TrafficProfile;
@@ -66,7 +81,7 @@ export async function costReport(stack: string, options: CostOptions = {}): Prom
     if (options.against !== undefined) {
         const sides = await planBothSides(stack, options.against, { configFile });
         head = sides.head.report.resources;
-        base = { label: sides.base.label, estimate: price(sides.base.report.resources, path.resolve(options.against)) };
+        base = { label: sides.base.label, estimate: estimateCost(sides.base.report.resources, { traffic, ...stackFacts(baseStackConfig(stack, options.against, configFile)) }) };
     } else {
         head = (await synthesize(stack, configFile)).report.resources;
     }
@@ -117,7 +132,7 @@ async function main(): Promise<number> {
 
 if (require.main === module) {
     main().then((code) => process.exit(code), (error: unknown) => {
-        const known = isConfigError(error) || error instanceof TrafficProfileError || error instanceof AgainstError;
+        const known = isConfigError(error) || error instanceof TrafficProfileError || /^--against /.test((error as Error).message ?? "");
         console.error(known ? error.message : `cost failed: ${(error as Error).message ?? error}`);
         process.exit(1);
     });
