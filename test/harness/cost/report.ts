@@ -55,6 +55,9 @@ export function formatReport(report: CostReport, options: { lines?: boolean } = 
     if (report.breakEvens.length === 0) out.push("  (the plan has no serverless and always-on pair)");
     for (const pair of report.breakEvens) out.push(`  ${pair.serverless} vs ${pair.alwaysOn}: ${pair.requestsPerDay === undefined ? "unknown (a price is unknown)" : Math.round(pair.requestsPerDay).toLocaleString("en-US")}`);
     out.push("", `Recommendation: ${report.recommendation.targets}: ${report.recommendation.reason}.`);
+    const used = new Map(estimate.targets.flatMap((target) => target.lines.filter((line) => line.price !== undefined).map((line) => [line.priceKey, line.price!] as const)));
+    const unverified = [...used.values()].filter((price) => !price.verified).length;
+    out.push("", `Prices: ${used.size} figures used, ${unverified} of them not confirmed on the cloud's page on their read date (each says why in policy/lib/cost/prices/); \`--lines\` shows every quantity and price.`);
     return out.join("\n");
 }
 
