@@ -1,3 +1,4 @@
+import { asCount, list, read } from "../props";
 import { Amount, amountOf, sum } from "./amount";
 import { Cloud, CloudPrices, MACHINE_VCPUS, Price, PRICE_BOOK, PRICE_KEYS, priceOf } from "./prices";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, ratesOf, requestsPerMonth, SECONDS_PER_MONTH, TrafficProfile } from "./traffic";
@@ -517,8 +518,8 @@ function priceAzureMl(builder: TargetBuilder, deployment: PlannedResource, group
     const capacity = num(read(deployment.inputs, "sku", "capacity")) ?? 1;
     const autoscale = group.find((resource) => resource.type === TYPES.autoscaleSetting && resource.inputs["enabled"] !== false);
     const profile = list(read(autoscale?.inputs, "profiles"))[0];
-    const min = countOf(read(profile, "capacity", "minimum")) ?? capacity;
-    const max = countOf(read(profile, "capacity", "maximum")) ?? capacity;
+    const min = asCount(read(profile, "capacity", "minimum")) ?? capacity;
+    const max = asCount(read(profile, "capacity", "maximum")) ?? capacity;
     const scaleOut = list(read(profile, "rules")).find((rule) => read(rule, "scaleAction", "direction") === "Increase" && read(rule, "metricTrigger", "metricName") === "CpuUtilizationPercentage");
     const threshold = num(read(scaleOut, "metricTrigger", "threshold"));
     const perInstance = autoscale === undefined || threshold === undefined ? undefined : perInstanceRpsOnCpu(instanceType, threshold, options.traffic);
@@ -579,25 +580,8 @@ function range(min: number, max: number): string {
     return min === max ? String(min) : `${min}–${max}`;
 }
 
-function read(value: unknown, ...path: string[]): unknown {
-    let current = value;
-    for (const key of path) {
-        if (current === null || current === undefined || typeof current !== "object") return undefined;
-        current = (current as Record<string, unknown>)[key];
-    }
-    return current;
-}
-
-function list(value: unknown): unknown[] {
-    return Array.isArray(value) ? value : [];
-}
-
 function num(value: unknown): number | undefined {
     return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function countOf(value: unknown): number | undefined {
-    return typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : num(value);
 }
 
 function str(value: unknown): string | undefined {

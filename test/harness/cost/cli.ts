@@ -132,8 +132,10 @@ async function main(): Promise<number> {
 
 if (require.main === module) {
     main().then((code) => process.exit(code), (error: unknown) => {
-        const known = isConfigError(error) || error instanceof TrafficProfileError || /^--against /.test((error as Error).message ?? "");
-        console.error(known ? error.message : `cost failed: ${(error as Error).message ?? error}`);
+        const message = (error as Error).message ?? String(error);
+        // Config, traffic and --against errors already name the key or argument, the value and what is allowed.
+        const known = isConfigError(error) || error instanceof TrafficProfileError || message.startsWith("--against ");
+        console.error(known ? message : `cost failed: ${message}`);
         process.exit(1);
     });
 }
