@@ -220,6 +220,7 @@ function estimateTarget(name: string, componentType: string | undefined, group: 
         builder.region = str(registry.inputs["location"]) ?? builder.region;
         const sku = str(read(registry.inputs, "sku", "name")) ?? "Basic";
         builder.line(`container registry (${sku})`, `${PRICE_KEYS.acrRegistryDay}${sku}`, constant(DAYS_PER_MONTH), `ACR ${sku}`);
+        builder.notes.push("not priced: Key Vault operations, Application Insights ingestion, storage transactions (cents at this traffic)");
     }
     for (const workspace of of(TYPES.logAnalytics)) {
         builder.cloud = "azure";
