@@ -13,6 +13,8 @@ import { stageOf } from "../lib/stage";
 interface BudgetConfig {
     readonly monthlyBudgetUsd: PerStage<number>;
     readonly awsRegion: string;
+    readonly gcpRegion: string;
+    readonly azureLocation: string;
 }
 
 const schema = {
@@ -20,6 +22,8 @@ const schema = {
         monthlyBudgetUsd: perStageSchema({ type: "number", exclusiveMinimum: 0 }, {},
             "The most a stage may cost a month with no traffic (its floor, in USD at list prices, see `npm run cost`). No entry for a stage: no budget."),
         awsRegion: { type: "string", default: "us-east-1", description: "The AWS region to price AWS resources in when a resource does not say (AWS resources carry no region unless set per resource)." },
+        gcpRegion: { type: "string", default: "us-central1", description: "The GCP region to price in when a target's resources do not say." },
+        azureLocation: { type: "string", default: "eastus", description: "The Azure location to price in when a target's resources do not say (a location taken from a resource group is unknown at preview)." },
     },
 } as const;
 
@@ -41,7 +45,7 @@ export const stageMonthlyBudget = stackGuardrail({
         for (const [stage, resources] of byStage) {
             const budget = forStage(config.monthlyBudgetUsd, stage);
             if (budget === undefined) continue;
-            const estimate = estimateCost(resources.map(planned), { traffic: DEFAULT_TRAFFIC, awsRegion: config.awsRegion });
+            const estimate = estimateCost(resources.map(planned), { traffic: DEFAULT_TRAFFIC, awsRegion: config.awsRegion, gcpRegion: config.gcpRegion, azureLocation: config.azureLocation });
             const floor = estimate.floor;
             const parts = estimate.targets.filter((target) => target.floor.usd > 0 || !isExact(target.floor)).map((target) => `${target.target} ${formatAmount(target.floor)}`).join(", ");
             const limit = formatAmount({ usd: budget, unknown: [], unbounded: [] });

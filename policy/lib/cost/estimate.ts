@@ -1,4 +1,4 @@
-import { asCount, list, read } from "../props";
+import { asCount, list, peek, read } from "../props";
 import { Amount, amountOf, sum } from "./amount";
 import { Cloud, CloudPrices, MACHINE_VCPUS, Price, PRICE_BOOK, PRICE_KEYS, priceOf } from "./prices";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, ratesOf, requestsPerMonth, SECONDS_PER_MONTH, TrafficProfile } from "./traffic";
@@ -26,6 +26,9 @@ export interface EstimateOptions {
     readonly traffic: TrafficProfile;
     /** The AWS region (stack config `aws:region`); AWS resources do not carry it. A resource's own `region` input wins. */
     readonly awsRegion?: string;
+    /** GCP region and Azure location (stack config `gcp:region`, `azure-native:location`) for resources that do not say, or say only at deploy time. */
+    readonly gcpRegion?: string;
+    readonly azureLocation?: string;
     /** Bytes of one copy of the model artifacts (the model directory); artifact storage is priced per target that keeps a copy. */
     readonly artifactBytes?: number;
     readonly prices?: Readonly<Record<Cloud, CloudPrices>>;
@@ -177,7 +180,10 @@ function estimateTarget(name: string, componentType: string | undefined, group: 
     const builder = new TargetBuilder(options.prices ?? PRICE_BOOK);
     builder.kind = (componentType && TARGET_KINDS[componentType]) || "other";
     const of = (type: string) => group.filter((resource) => resource.type === type);
-    const awsRegion = (resource: PlannedResource) => str(resource.inputs["region"]) ?? options.awsRegion;
+    // Regions only select prices: one unknown at preview (an Azure location from its resource group) falls back
+    // to the target's other resources, and to unknown prices (never zero) when none says.
+    const awsRegion = (resource: PlannedResource) => str(peek(resource.inputs, "region")) ?? options.awsRegion;
+    const anyLocation = (prefix: string) => group.filter((resource) => resource.type.startsWith(prefix)).map((resource) => str(peek(resource.inputs, "location")) ?? str(peek(resource.inputs, "region"))).find((value) => value !== undefined);
 
     for (const config of of(TYPES.sagemakerConfig)) {
         builder.cloud = "aws";
@@ -198,33 +204,33 @@ function estimateTarget(name: string, componentType: string | undefined, group: 
     }
     for (const service of of(TYPES.cloudRunService)) {
         builder.cloud = "gcp";
-        builder.region = str(service.inputs["location"]);
+        builder.region = str(peek(service.inputs, "location")) ?? anyLocation("gcp:") ?? options.gcpRegion;
         builder.kind = builder.kind === "other" ? "cloudrun" : builder.kind;
         priceCloudRun(builder, service, options);
     }
     for (const deployment of of(TYPES.dynamic).filter((resource) => resource.inputs["kind"] === "ml-endpoints:gcp:VertexModelDeployment" || resource.inputs["minReplicaCount"] !== undefined)) {
         builder.cloud = "gcp";
-        builder.region = str(deployment.inputs["region"]);
+        builder.region = str(peek(deployment.inputs, "region")) ?? anyLocation("gcp:") ?? options.gcpRegion;
         builder.kind = builder.kind === "other" ? "vertex" : builder.kind;
         priceVertex(builder, deployment, options);
     }
     for (const deployment of of(TYPES.onlineDeployment)) {
         builder.cloud = "azure";
-        builder.region = str(deployment.inputs["location"]);
+        builder.region = str(peek(deployment.inputs, "location")) ?? anyLocation("azure-native:") ?? options.azureLocation;
         builder.kind = builder.kind === "other" ? "azureml" : builder.kind;
         priceAzureMl(builder, deployment, group, options);
     }
     // Fixed fees and storage the target keeps, in whichever cloud it runs.
     for (const registry of of(TYPES.containerRegistry)) {
         builder.cloud = "azure";
-        builder.region = str(registry.inputs["location"]) ?? builder.region;
+        builder.region = str(peek(registry.inputs, "location")) ?? anyLocation("azure-native:") ?? options.azureLocation;
         const sku = str(read(registry.inputs, "sku", "name")) ?? "Basic";
         builder.line(`container registry (${sku})`, `${PRICE_KEYS.acrRegistryDay}${sku}`, constant(DAYS_PER_MONTH), `ACR ${sku}`);
         builder.notes.push("not priced: Key Vault operations, Application Insights ingestion, storage transactions (cents at this traffic)");
     }
     for (const workspace of of(TYPES.logAnalytics)) {
         builder.cloud = "azure";
-        builder.region = str(workspace.inputs["location"]) ?? builder.region;
+        builder.region = str(peek(workspace.inputs, "location")) ?? anyLocation("azure-native:") ?? options.azureLocation;
         priceLogAnalytics(builder, workspace, options);
     }
     for (const logGroup of of(TYPES.logGroup)) {

@@ -34,15 +34,13 @@ export function loadTrafficFile(file: string): TrafficProfile {
     return trafficProfile(document, `traffic file ${file}`);
 }
 
-/** What the stack file says the estimate needs beyond the plan: the AWS region and the model directory's size. */
-export function stackFacts(config: StackFileConfig): { awsRegion?: string; artifactBytes?: number } {
-    const region = config["aws:region"];
+/** What the stack file says the estimate needs beyond the plan: the default regions and the model directory's size. */
+export function stackFacts(config: StackFileConfig): { awsRegion?: string; gcpRegion?: string; azureLocation?: string; artifactBytes?: number } {
+    const text = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : undefined);
     const model = config["ml-endpoints:model"] as { path?: unknown } | undefined;
     const dir = typeof model?.path === "string" ? path.resolve(REPO_ROOT, model.path) : undefined;
-    return {
-        ...(typeof region === "string" ? { awsRegion: region } : {}),
-        ...(dir !== undefined && fs.existsSync(dir) ? { artifactBytes: directoryBytes(dir) } : {}),
-    };
+    const facts = { awsRegion: text("aws:region"), gcpRegion: text("gcp:region"), azureLocation: text("azure-native:location"), artifactBytes: dir !== undefined && fs.existsSync(dir) ? directoryBytes(dir) : undefined };
+    return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
 }
 
 function directoryBytes(dir: string): number {

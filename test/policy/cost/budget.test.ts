@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { stageMonthlyBudget } from "../../../policy/cost/budget";
 import { AWS, CROSS_CLOUD } from "../../../policy/lib/resource-types";
 import type { OfflineResource } from "../../../policy/offline";
+import { synthesize } from "../../harness/synth";
+import { stackFilePath } from "../../harness/run-program";
 import { messagesOf, mutate, resource, violationsOf } from "../harness";
 
 // A compliant baseline (a prod SageMaker variant and a dev Cloud Run service), then one mutation per test.
@@ -61,10 +63,30 @@ describe("policy stage-monthly-budget", () => {
         expect(messages).to.deep.equal(['stage "prod": monthly floor $0.00 + unknown (ml.m5.large: no price in aws eu-west-1) cannot be shown to fit its budget of $200.00; add the missing prices to policy/lib/cost/prices/ (sm-config $0.00 + unknown (ml.m5.large: no price in aws eu-west-1))']);
     });
 
+    it("prices an Azure deployment whose location is unknown (from its resource group) in the configured location", async () => {
+        const deployment = resource(CROSS_CLOUD.azureOnlineDeployment, { sku: { capacity: 1 }, properties: { instanceType: "Standard_DS2_v2" }, tags: { stage: "prod" } }, { name: "aml", stack: "prod" });
+        // 1 × 730 h × $0.146 = $106.58 in eastus (the default); westeurope has no VM prices in the book.
+        expect(messagesOf(await violationsOf(stageMonthlyBudget, [deployment], { monthlyBudgetUsd: { prod: 100 } }))).to.deep.equal(['stage "prod": monthly floor $106.58 is above its budget of $100.00 (aml $106.58)']);
+        expect(messagesOf(await violationsOf(stageMonthlyBudget, [deployment], { monthlyBudgetUsd: { prod: 100 }, azureLocation: "westeurope" })))
+            .to.deep.equal(['stage "prod": monthly floor $0.00 + unknown (Standard_DS2_v2: no price in azure westeurope) cannot be shown to fit its budget of $100.00; add the missing prices to policy/lib/cost/prices/ (aml $0.00 + unknown (Standard_DS2_v2: no price in azure westeurope))']);
+    });
+
     it("has no budget by default, and is advisory unless configured mandatory", async () => {
         const over = stackOf(mutate(baseline, (s) => { s.config.productionVariants[0]!.initialInstanceCount = 10; }));
         expect(await violationsOf(stageMonthlyBudget, over, {})).to.deep.equal([]);
         expect((await violationsOf(stageMonthlyBudget, over, budgets)).map((v) => v.level)).to.deep.equal(["advisory"]);
         expect((await violationsOf(stageMonthlyBudget, over, { ...budgets, enforcementLevel: "mandatory" })).map((v) => v.level)).to.deep.equal(["mandatory"]);
+    });
+
+    it("judges the whole prod program the same at preview (regions from config, not from unknown outputs), mandatory when configured", async function () {
+        this.timeout(60_000);
+        // Prod's floor by hand: SageMaker 2 × 730 h × $0.23 + KMS $1 = $336.80; Lambda PC 2 × 2 GB × 2,628,000 s × $0.0000041667
+        // = $43.80; Vertex 2 × 730 × $0.219 = $319.74; Cloud Run 2 × 2,628,000 × (2 × $0.000018 + 2 × $0.000002) = $210.24;
+        // Azure ML 3 × 730 × $0.293 + ACR Standard $0.6666 × 30.41667 = $661.95. Total $1,572.53.
+        const policyConfig = { "stage-monthly-budget": { enforcementLevel: "mandatory" as const, monthlyBudgetUsd: { prod: 1000 } } };
+        const budgetOf = async (preview: boolean) => (await synthesize("prod", stackFilePath("prod"), { preview, policyConfig })).report.violations.filter((v) => v.policy === "stage-monthly-budget");
+        const [deployed, previewed] = [await budgetOf(false), await budgetOf(true)];
+        expect(previewed).to.deep.equal(deployed);
+        expect(deployed.map((v) => [v.level, v.message.split(" (")[0]])).to.deep.equal([["mandatory", 'stage "prod": monthly floor $1,572.53 is above its budget of $1,000.00']]);
     });
 });
