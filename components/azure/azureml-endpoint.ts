@@ -10,7 +10,8 @@ import { readLocalModel } from "../model-artifact";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { AcrImage } from "./acr-image";
 import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
-import { managedOnlineSku, unofferedSkuMessage } from "./instance-types";
+import { InstanceTypeGuard } from "./instance-type-guard";
+import { DEFAULT_INSTANCE_TYPE, managedOnlineSku, quotaCores, unofferedSkuMessage } from "./instance-types";
 import { isoDuration } from "./iso-duration";
 import { AzureMlWorkspace, PublicNetworkAccess } from "./workspace";
 
@@ -30,7 +31,13 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
      * `scaling`. Default: `scaling.minInstances`.
      */
     readonly instanceCount?: number;
-    /** Public network access to the workspace (CKV_AZURE_144). Default: `Enabled`. */
+    /**
+     * Public network access to the workspace (CKV_AZURE_144). Only `Enabled` is accepted: managed online
+     * deployments without a workspace managed network reach the workspace API over public outbound, which
+     * a workspace with public access disabled refuses ("Network isolation with managed online endpoints").
+     * The private shape (a managed network provisioned before any deployment, a Premium registry, a private
+     * endpoint for every client) is not built by this component. Default: `Enabled`.
+     */
     readonly workspacePublicNetworkAccess?: PublicNetworkAccess;
     /** Public ingress to the scoring URI; callers still need a key or an Entra ID token. Default: `Enabled`. */
     readonly endpointPublicNetworkAccess?: PublicNetworkAccess;
@@ -54,6 +61,12 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
      * Default: `model.version`.
      */
     readonly liveModelVersion?: string;
+    /**
+     * The instance type the live deployment keeps while the candidate runs `instanceType`: Azure cannot
+     * change a deployment's instance type in place, so a new type goes to the candidate colour of a
+     * blue/green or canary rollout and becomes live on promotion. Default: `instanceType`.
+     */
+    readonly liveInstanceType?: string;
     /** Export the endpoint's primary key as a secret output (`auth: key` only). Default: false — fetch it with `az ml online-endpoint get-credentials`. */
     readonly exposeKeys?: boolean;
     /** The container registry's tier. Default: `Basic`. */
@@ -64,10 +77,11 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
 
 /** CPU utilisation (%) each instance should run at; autoscale adds an instance above it and removes one below half of it. */
 const DEFAULT_TARGET_CPU_PERCENT = 70;
-const DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
 const SERVING_PORT = 8080;
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
+/** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */
+const STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
 /** Azure autoscale cooldowns run from one minute to one week. */
 const COOLDOWN_BOUNDS_SECONDS = [60, 7 * 24 * 3600] as const;
 
@@ -122,6 +136,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
     public readonly imageUri: pulumi.Output<string>;
     /** The endpoint's primary key, as a secret; only with `exposeKeys` and `auth: key`. */
     public readonly primaryKey?: pulumi.Output<string>;
+    /**
+     * Cores of the instance type's VM family quota the deployments need: `ceil(1.2 × instances) × cores`
+     * per deployment, both colours during a rollout.
+     */
+    public readonly quotaCores: number;
     /** The settings this endpoint was built with, defaults applied. */
     public readonly settings: ResolvedSettings;
 
@@ -149,7 +168,24 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         if (!Number.isInteger(instanceCount) || instanceCount < scaling.minInstances || instanceCount > scaling.maxInstances) {
             fail(`instanceCount ${instanceCount} is outside the autoscale bounds ${scaling.minInstances}–${scaling.maxInstances} (scaling.minInstances–maxInstances)`);
         }
-        if (typeof args.instanceType === "string" && managedOnlineSku(args.instanceType) === undefined) fail(unofferedSkuMessage(args.instanceType));
+        if (args.instanceType !== undefined && typeof args.instanceType !== "string") {
+            fail("instanceType must be a plain string on Azure ML, not an output: its quota and the in-place change guard are worked out before anything is deployed");
+        }
+        const instanceType = (args.instanceType as string | undefined) ?? DEFAULT_INSTANCE_TYPE;
+        const liveInstanceType = args.liveInstanceType ?? instanceType;
+        for (const [key, value] of [["instanceType", instanceType], ["liveInstanceType", liveInstanceType]] as const) {
+            if (managedOnlineSku(value) === undefined) fail(unofferedSkuMessage(value).replace(/^instanceType/, key));
+        }
+        if (liveInstanceType.toLowerCase() !== instanceType.toLowerCase() && rollout.strategy === "all-at-once") {
+            fail(`liveInstanceType "${liveInstanceType}" differs from instanceType "${instanceType}", but rollout.strategy "all-at-once" runs no candidate deployment to put the new type on; `
+                + `Azure cannot change a deployment's instance type in place (Azure/AML-Kubernetes#247). Set rollout.strategy blue-green or canary`);
+        }
+        if (args.workspacePublicNetworkAccess === "Disabled") {
+            fail(`workspacePublicNetworkAccess "Disabled" would break every deployment: managed online deployments reach the workspace API over public outbound, `
+                + `and "if you plan on using a managed online deployment that uses public outbound, then you must also configure the workspace to allow public access" `
+                + `(Microsoft Learn, "Network isolation with managed online endpoints"). This target builds no workspace managed network (isolationMode AllowInternetOutbound or AllowOnlyApprovedOutbound, `
+                + `provisioned before any deployment, with a Premium registry); allowed: Enabled`);
+        }
         if (scaling.targetLoadPerInstance <= 0 || scaling.targetLoadPerInstance >= 100) {
             fail(`scaling.targetLoadPerInstance ${scaling.targetLoadPerInstance} is a CPU percentage on Azure ML and must lie between 1 and 99`);
         }
@@ -234,7 +270,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }, { parent: this, retainOnDelete: true });
 
         const endpointPublicNetworkAccess = args.endpointPublicNetworkAccess ?? "Enabled";
-        const endpoint = new machinelearningservices.OnlineEndpoint(`${name}-endpoint`, {
+        const endpointArgs: machinelearningservices.OnlineEndpointArgs = {
             ...located,
             endpointName,
             identity: { type: "SystemAssigned" },
@@ -243,13 +279,39 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                 publicNetworkAccess: endpointPublicNetworkAccess,
                 description: `ml-endpoints: ${args.model.name} (${args.stage})`,
             },
-        }, { parent: this });
+        };
+        // EndpointTraffic owns the traffic map. azure-native PUTs the whole endpoint from its inputs, and a
+        // refresh copies the live map into them; ignoring both maps keeps whatever the state holds, so an
+        // endpoint update never sends a map of its own.
+        const endpoint = new machinelearningservices.OnlineEndpoint(`${name}-endpoint`, endpointArgs, {
+            parent: this,
+            ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"],
+        });
+
+        const modelReadGrant = args.model.path !== undefined ? [this.grantModelRead(name, endpoint, workspace, modelVersion)] : [];
 
         const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version
             ? modelVersion.id
             : pulumi.interpolate`${workspace.workspace.id}/models/${args.model.name}/versions/${args.liveModelVersion}`;
         const autoscaled = scaling.maxInstances > scaling.minInstances;
-        const deployments = [plan.live, ...(plan.candidate ? [plan.candidate] : [])].map((color) => {
+        if (autoscaled) {
+            // azure-native always PUTs the whole deployment, and `ignoreChanges` re-sends the capacity in the
+            // state (the starting one), so any update of a deployment resets its running instances.
+            pulumi.log.warn(`${component}: an update to a deployment (model, image, environment, probes) sets its capacity back to instanceCount ${instanceCount} `
+                + `until autoscale adds instances again (one per ${scaling.scaleOutCooldownSeconds} s cooldown above ${scaling.targetLoadPerInstance}% CPU). `
+                + `Under load, roll out through the candidate colour (rollout.strategy blue-green or canary) instead.`, this);
+        }
+        const sku = managedOnlineSku(instanceType)!;
+        this.quotaCores = quotaCores(sku, instanceCount) + (plan.candidate ? quotaCores(managedOnlineSku(liveInstanceType)!, instanceCount) : 0);
+        const deployments: machinelearningservices.OnlineDeployment[] = [];
+        for (const color of [plan.live, ...(plan.candidate ? [plan.candidate] : [])]) {
+            const colorInstanceType = color === plan.live ? liveInstanceType : instanceType;
+            const guard = new InstanceTypeGuard(`${name}-${color}-instance-type`, {
+                component,
+                deployment: color,
+                instanceType: colorInstanceType,
+                configKey: color === plan.live && args.liveInstanceType !== undefined ? "liveInstanceType" : "instanceType",
+            }, { parent: this });
             const deployment = new machinelearningservices.OnlineDeployment(`${name}-${color}`, {
                 ...located,
                 endpointName: endpoint.name,
@@ -257,7 +319,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                 sku: { name: "Default", capacity: instanceCount },
                 properties: {
                     endpointComputeType: "Managed",
-                    instanceType: args.instanceType ?? DEFAULT_INSTANCE_TYPE,
+                    instanceType: colorInstanceType,
                     model: color === plan.live ? liveModelId : modelVersion.id,
                     environmentId: environmentVersion.id,
                     environmentVariables: pulumi.output(args.environment).apply((environment) => ({
@@ -275,16 +337,19 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                     },
                 },
             // Autoscale owns the running capacity once it is on; Pulumi sets the starting point.
-            }, { parent: this, ignoreChanges: autoscaled ? ["sku.capacity"] : [] });
+            // The candidate waits for the live deployment: Azure refuses a deployment operation while the
+            // endpoint is Updating with another ("… because it is in Updating provisioning state", azure-sdk-for-net#36961).
+            }, { parent: this, dependsOn: [guard, ...modelReadGrant, ...deployments], ignoreChanges: autoscaled ? ["sku.capacity"] : [] });
             if (autoscaled) this.autoscale(`${name}-${color}-autoscale`, deployment, instanceCount, settings, located);
-            return deployment;
-        });
+            deployments.push(deployment);
+        }
 
         new EndpointTraffic(`${name}-traffic`, {
             endpointId: endpoint.id,
             traffic: plan.traffic,
-            endpointRevision: JSON.stringify({ authMode: azureAuthMode, publicNetworkAccess: endpointPublicNetworkAccess, tags }),
-        }, { parent: this, dependsOn: deployments });
+            // Every input of the endpoint: any change is a full PUT of it, after which the map is PUT again.
+            endpointRevision: pulumi.output(endpointArgs).apply((inputs) => createHash("sha256").update(JSON.stringify(inputs)).digest("hex")),
+        }, { parent: this, dependsOn: [endpoint, ...deployments] });
 
         this.scoringUri = endpoint.properties.scoringUri;
         this.endpointName = endpoint.name;
@@ -335,6 +400,24 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: blobs });
         const client = authorization.getClientConfigOutput({ parent: this });
         return pulumi.interpolate`azureml://subscriptions/${client.subscriptionId}/resourcegroups/${workspace.resourceGroupName}/workspaces/${workspace.workspaceName}/datastores/${datastore.name}/paths/${prefix}/`;
+    }
+
+    /**
+     * Storage Blob Data Reader on the `models` container for the endpoint's identity. Azure grants a
+     * system-assigned endpoint identity that role only for "the default datastore of the workspace"
+     * (Microsoft Learn, "Authentication for managed online endpoints", automatic role assignment), and our
+     * models live in a container of their own. Scoped to the container, so it cannot collide with Azure's own
+     * assignment (same role, principal and scope is a RoleAssignmentExists conflict). The model version
+     * waits for the blobs and their container, so this waits for the version.
+     */
+    private grantModelRead(name: string, endpoint: machinelearningservices.OnlineEndpoint, workspace: AzureMlWorkspace, modelVersion: machinelearningservices.ModelVersion): authorization.RoleAssignment {
+        const client = authorization.getClientConfigOutput({ parent: this });
+        return new authorization.RoleAssignment(`${name}-endpoint-reads-models`, {
+            principalId: endpoint.identity.apply((identity) => identity?.principalId ?? ""),
+            principalType: "ServicePrincipal",
+            roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_READER}`,
+            scope: pulumi.interpolate`${workspace.storageAccount.id}/blobServices/default/containers/models`,
+        }, { parent: this, dependsOn: [modelVersion] });
     }
 
     /** CPU autoscale for one deployment: out above the target, in below half of it, each with its cooldown. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RolloutStrategy } from "../args";
-import { ARM_URL, ArmTokenSource, awaitArmOperation, AzureRestError, defaultArmToken, requestJson } from "./arm-rest";
+import { ARM_URL, ArmClientOptions, armRequest, ArmTokenSource, armTokenSource, awaitArmOperation, AzureRestError } from "./arm-rest";
 
 /** The two deployment names of a blue/green endpoint. */
 export type DeploymentColor = "blue" | "green";
@@ -35,7 +35,7 @@ export interface EndpointTrafficInputs {
     readonly endpointId: string;
     /** Deployment name → percent. */
     readonly traffic: Record<string, number>;
-    /** Changes whenever the endpoint resource itself is updated, so the map is re-applied after it. */
+    /** Changes whenever the endpoint resource itself is updated (a hash of all its inputs), so the map is re-applied after it. */
     readonly endpointRevision: string;
     /** The management API's base URL. */
     readonly armUrl: string;
@@ -46,39 +46,77 @@ export interface EndpointTrafficInputs {
 /** The endpoint's writable properties: a PUT must carry them all, and must not carry the read-only ones. */
 const WRITABLE_ENDPOINT_PROPERTIES = ["authMode", "compute", "description", "keys", "mirrorTraffic", "properties", "publicNetworkAccess"];
 
-/** Reads the endpoint and PUTs it back with `traffic` replaced, waiting for the operation to finish. */
-export async function putEndpointTraffic(inputs: EndpointTrafficInputs, traffic: Record<string, number>, token: string): Promise<void> {
+/**
+ * Refuses a traffic map Azure would refuse. azure-rest-api-specs, machinelearningservices
+ * `OnlineEndpointProperties.traffic`: "Percentage of traffic from endpoint to divert to each deployment.
+ * Traffic values need to sum to 100." An empty map is what a drained endpoint has (azure-ai-ml's
+ * `_strip_zeroes_from_traffic` drops every 0 before it PUTs), so it is allowed only when `drain` is true.
+ */
+export function checkTrafficMap(traffic: Readonly<Record<string, number>>, drain = false): void {
+    const entries = Object.entries(traffic);
+    if (entries.length === 0) {
+        if (drain) return;
+        throw new RangeError("traffic {} sends no requests anywhere: an endpoint that serves needs a map summing to 100");
+    }
+    for (const [deployment, share] of entries) {
+        if (!Number.isInteger(share) || share < 0 || share > 100) {
+            throw new RangeError(`traffic.${deployment} ${share} must be a whole percent from 0 to 100`);
+        }
+    }
+    const total = entries.reduce((sum, [, share]) => sum + share, 0);
+    if (total !== 100) throw new RangeError(`traffic ${JSON.stringify(traffic)} sums to ${total}; Azure requires the shares to sum to 100`);
+}
+
+/** Reads the endpoint and PUTs it back with `traffic` replaced, waiting for the operation and for the endpoint to settle. */
+export async function putEndpointTraffic(inputs: EndpointTrafficInputs, traffic: Record<string, number>, client: ArmClientOptions): Promise<void> {
     const url = `${inputs.armUrl}${inputs.endpointId}?api-version=${inputs.apiVersion}`;
-    const { body: endpoint } = await requestJson("GET", url, { token });
+    const { body: endpoint } = await armRequest("GET", url, client);
     const current = (endpoint["properties"] ?? {}) as Record<string, unknown>;
     const properties: Record<string, unknown> = Object.fromEntries(
         WRITABLE_ENDPOINT_PROPERTIES.filter((key) => current[key] !== undefined && current[key] !== null).map((key) => [key, current[key]]));
     const identity = endpoint["identity"] as { type?: string; userAssignedIdentities?: Record<string, unknown> } | undefined;
-    const { headers } = await requestJson("PUT", url, {
-        token,
-        json: {
-            location: endpoint["location"],
-            tags: endpoint["tags"],
-            kind: endpoint["kind"],
-            sku: endpoint["sku"],
-            identity: identity && {
-                type: identity.type,
-                userAssignedIdentities: identity.userAssignedIdentities && Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((id) => [id, {}])),
-            },
-            properties: { ...properties, traffic },
+    // A 409 (the endpoint is Updating: a deployment or autoscale operation is running) is retried with backoff.
+    const response = await armRequest("PUT", url, client, {
+        location: endpoint["location"],
+        tags: endpoint["tags"],
+        kind: endpoint["kind"],
+        sku: endpoint["sku"],
+        identity: identity && {
+            type: identity.type,
+            userAssignedIdentities: identity.userAssignedIdentities && Object.fromEntries(Object.keys(identity.userAssignedIdentities).map((id) => [id, {}])),
         },
+        properties: { ...properties, traffic },
     });
-    await awaitArmOperation(headers, token, { pollMs: inputs.pollMs, timeoutMs: 30 * 60_000 });
+    await awaitArmOperation(response, client, url);
 }
 
-/**
- * The dynamic provider behind `EndpointTraffic`. `token` is injectable so tests can drive create, update
- * and delete against a fake ARM on loopback.
- */
-export function endpointTrafficProvider(token: ArmTokenSource = defaultArmToken): pulumi.dynamic.ResourceProvider<EndpointTrafficInputs, EndpointTrafficInputs> {
+/** What the provider talks to ARM with; injectable so tests can drive it against a fake ARM on loopback. */
+export interface EndpointTrafficDependencies {
+    /** Default: `armTokenSource()` (GitHub OIDC client assertion when `ARM_USE_OIDC=true`, else DefaultAzureCredential). */
+    readonly token?: ArmTokenSource;
+    /** Default: a timer. */
+    readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The dynamic provider behind `EndpointTraffic`. */
+export function endpointTrafficProvider(dependencies: EndpointTrafficDependencies = {}): pulumi.dynamic.ResourceProvider<EndpointTrafficInputs, EndpointTrafficInputs> {
+    const client = (inputs: EndpointTrafficInputs): ArmClientOptions => ({
+        token: dependencies.token ?? armTokenSource(),
+        sleep: dependencies.sleep,
+        pollMs: inputs.pollMs,
+        timeoutMs: 30 * 60_000,
+    });
     return {
+        async check(_olds, news) {
+            try {
+                checkTrafficMap(news.traffic);
+                return { inputs: news };
+            } catch (error) {
+                return { failures: [{ property: "traffic", reason: (error as Error).message }] };
+            }
+        },
         async create(inputs) {
-            await putEndpointTraffic(inputs, inputs.traffic, await token());
+            await putEndpointTraffic(inputs, inputs.traffic, client(inputs));
             return { id: `${inputs.endpointId}/traffic`, outs: inputs };
         },
         async diff(_id, olds, news) {
@@ -87,15 +125,14 @@ export function endpointTrafficProvider(token: ArmTokenSource = defaultArmToken)
             return { changes: changed.length > 0, replaces: changed.includes("endpointId") ? ["endpointId"] : [], deleteBeforeReplace: false };
         },
         async update(_id, _olds, news) {
-            await putEndpointTraffic(news, news.traffic, await token());
+            await putEndpointTraffic(news, news.traffic, client(news));
             return { outs: news };
         },
-        // Azure refuses to delete a deployment that still takes traffic, so the map is emptied first.
-        // A missing endpoint has no traffic left to move.
+        // Azure refuses to delete a deployment that still takes traffic, so the map is emptied first: `{}`,
+        // not zeros per deployment (a map of zeros does not sum to 100). A missing endpoint has no traffic left to move.
         async delete(_id, olds) {
-            const drained = Object.fromEntries(Object.keys(olds.traffic).map((deployment) => [deployment, 0]));
             try {
-                await putEndpointTraffic(olds, drained, await token());
+                await putEndpointTraffic(olds, {}, client(olds));
             } catch (error) {
                 if (!(error instanceof AzureRestError && error.status === 404)) throw error;
             }
@@ -108,7 +145,7 @@ export interface EndpointTrafficArgs {
     readonly endpointId: pulumi.Input<string>;
     /** Deployment name → percent, from `trafficSplit`. */
     readonly traffic: Record<string, number>;
-    /** Anything that changes when the endpoint resource is updated (its settings), so the map is re-applied after it. */
+    /** A hash of every input of the endpoint resource: any update to it is a full PUT, so the map is re-applied after it. */
     readonly endpointRevision: pulumi.Input<string>;
     /** The management API's base URL. Default: `https://management.azure.com`. */
     readonly armUrl?: string;
@@ -120,8 +157,9 @@ export interface EndpointTrafficArgs {
  * An online endpoint's traffic map, set after its deployments exist. The endpoint cannot name
  * deployments when it is created (they need the endpoint first), and azure-native has no resource
  * that updates one property of an existing resource, so this resource reads the endpoint and PUTs it
- * back with the map (what `az ml online-endpoint update --traffic` does). On delete it drains the map
- * so the deployments can be deleted.
+ * back with the map (what `az ml online-endpoint update --traffic` does). It is the map's only owner:
+ * the endpoint resource ignores changes to `properties.traffic` and `mirrorTraffic`. On delete it sets
+ * the map to `{}` so the deployments can be deleted.
  */
 export class EndpointTraffic extends pulumi.dynamic.Resource {
     declare public readonly traffic: pulumi.Output<Record<string, number>>;

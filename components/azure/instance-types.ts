@@ -56,6 +56,9 @@ export const MANAGED_ONLINE_SKUS: ReadonlyMap<string, ManagedOnlineSku> = new Ma
     ].map((sku) => [sku.name.toUpperCase(), sku]),
 );
 
+/** The size a deployment runs when the stack names none: 4 cores, 14 GiB. */
+export const DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
+
 /** A few sizes to name in error messages, smallest useful first. */
 export const EXAMPLE_MANAGED_ONLINE_SKUS = ["Standard_DS2_v2", "Standard_DS3_v2", "Standard_F4s_v2", "Standard_E4s_v3"] as const;
 
@@ -70,9 +73,13 @@ export function unofferedSkuMessage(instanceType: string): string {
 }
 
 /**
- * The cores of quota `instances` of `sku` need: Azure ML reserves 20% more for upgrades on most sizes,
- * so 3 × Standard_DS3_v2 (4 cores) needs ⌈3 × 4 × 1.2⌉ = 15 cores.
+ * The cores of quota `instances` of `sku` need. Microsoft Learn, "Manage and increase quotas … Azure
+ * Machine Learning", virtual machine quota allocation for deployment: `ceil(1.2 * number of instances
+ * requested for deployment) * number of cores for the VM SKU` — the 20% is whole instances, so 3 ×
+ * Standard_DS3_v2 (4 cores) needs ⌈3.6⌉ × 4 = 16 cores and 10 need 12 × 4 = 48. Exempt sizes need
+ * `instances × cores`.
  */
 export function quotaCores(sku: ManagedOnlineSku, instances: number): number {
-    return Math.ceil(sku.cores * instances * (sku.skipsReservation ? 1 : 1.2));
+    const reserved = sku.skipsReservation ? instances : Math.ceil(Math.round(instances * 12) / 10);
+    return reserved * sku.cores;
 }

@@ -18,9 +18,11 @@ export interface AzureMlWorkspaceArgs {
     /** The Azure region. Default: the resource group's (a new group takes the `azure-native:location` config). */
     readonly location?: pulumi.Input<string>;
     /**
-     * Public network access to the workspace (CKV_AZURE_144 asks for Disabled; Azure ML studio and the
-     * `az ml` CLI then need a private endpoint). The scoring endpoint's own ingress is set on the endpoint.
-     * Default: `Enabled`.
+     * Public network access to the workspace (CKV_AZURE_144 asks for Disabled). `Disabled` alone breaks
+     * managed online deployments, which reach the workspace API over public outbound unless the workspace
+     * has a managed network provisioned before them (policy ACC-043); studio, the `az ml` CLI and CI then
+     * need a private endpoint too. This component builds no managed network. The scoring endpoint's own
+     * ingress is set on the endpoint. Default: `Enabled`.
      */
     readonly publicNetworkAccess?: PublicNetworkAccess;
     /** Key Vault purge protection: a deleted vault cannot be purged for its retention period. Default: false (true in prod, set by the endpoint). */

@@ -1,11 +1,12 @@
 import * as crypto from "node:crypto";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as organizations from "@pulumi/gcp/organizations";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
-import { ArtifactRegistryImage } from "./artifact-registry-image";
+import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
 
 /**
@@ -328,6 +329,18 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
             platform: args.image?.platform,
             labels,
         }, { parent: this }).imageUri;
+        // The Cloud Run service agent pulls the image, not the runtime identity ("Deploying container images from
+        // other Google Cloud projects", Cloud Run docs): it gets Artifact Registry read on the image's repository,
+        // which the stack's one shared image needs when this service is in another project. gcr.io images are
+        // served from Artifact Registry gcr.io repositories now and are granted the same way. Images from other
+        // registries (e.g. a public Docker Hub image) need no grant.
+        const imagePulls: pulumi.Resource[] = [];
+        const givenImage = args.image?.uri;
+        if (typeof givenImage !== "string" || imageRepositoryOf(givenImage) !== undefined) {
+            const projectNumber = organizations.getProjectOutput({ projectId: args.project }, { parent: this }).number;
+            const serviceAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@serverless-robot-prod.iam.gserviceaccount.com`;
+            imagePulls.push(grantImagePull(`${name}-image-pull`, imageUri, serviceAgent, { parent: this }));
+        }
 
         const probe = (path: string, periodSeconds: number, timeoutSeconds: number, failureThreshold: number) =>
             ({ httpGet: { path, port: CONTAINER_PORT }, periodSeconds, timeoutSeconds, failureThreshold });
@@ -377,7 +390,7 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
             scaling: { minInstanceCount: scaling.minInstances, maxInstanceCount: scaling.maxInstances },
             template: { ...template, revision: revisionName },
             traffics: revisionName.apply((latest) => cloudRunTraffic(rollout.strategy, rollout.canaryPercent, args.stableRevision, latest)),
-        }, { parent: this, dependsOn: [modelReader] });
+        }, { parent: this, dependsOn: [modelReader, ...imagePulls] });
 
         const invokerMembers = settings.auth === "none" ? ["allUsers", ...invokers] : invokers;
         for (const member of invokerMembers) {

@@ -36,6 +36,8 @@ export interface VertexDeployedModel {
 /** The parts of an Endpoint resource the provider reads. */
 export interface VertexEndpointState {
     readonly name: string;
+    /** Required on every write of the resource (Endpoint.display_name is REQUIRED). */
+    readonly displayName?: string;
     readonly deployedModels?: VertexDeployedModel[];
     readonly trafficSplit?: Record<string, number>;
 }
@@ -48,9 +50,16 @@ export interface VertexApiError extends Error {
 export interface VertexApi {
     /** Sends one authenticated JSON request; throws `VertexApiError` with the API's message on a non-2xx answer. */
     request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T>;
-    /** Polls an operation until it is done (bounded exponential backoff, overall timeout) and returns its `response`. */
-    wait(operation: VertexOperation, what: string): Promise<Record<string, unknown>>;
+    /**
+     * Polls an operation until it is done (bounded exponential backoff, overall timeout) and returns its `response`.
+     * With `cancelOnTimeout`, an operation that outlives the timeout is cancelled (`POST v1/{name}:cancel`) before
+     * the error is thrown; Google cancels on a best-effort basis, so it may still complete.
+     */
+    wait(operation: VertexOperation, what: string, options?: { readonly cancelOnTimeout?: boolean }): Promise<Record<string, unknown>>;
 }
+
+/** The header Google reads the quota (billing) project of a call from. */
+export const USER_PROJECT_HEADER = "x-goog-user-project";
 
 /** The cloud-platform scope: Vertex AI accepts no narrower OAuth scope. */
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -79,16 +88,24 @@ export function apiEndpointProblem(baseUrl: string): string | undefined {
 export function vertexApi(options: VertexApiOptions): VertexApi {
     const problem = apiEndpointProblem(options.baseUrl);
     if (problem !== undefined) throw new Error(problem);
-    const { GoogleAuth } = require("google-auth-library") as typeof import("google-auth-library");
-    const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], projectId: options.project });
+    const library = require("google-auth-library") as typeof import("google-auth-library");
+    const auth = new library.GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], projectId: options.project });
 
     const failure = (status: number, message: string): VertexApiError => Object.assign(new Error(message), { status });
 
-    const accessToken = async (): Promise<string> => {
+    // google-auth-library's own headers: `authorization`, plus `x-goog-user-project` when the credentials carry a
+    // quota project (`quota_project_id` in the ADC file, or GOOGLE_CLOUD_QUOTA_PROJECT). User credentials without
+    // one would bill gcloud's OAuth client project, which aiplatform.googleapis.com refuses ("requires a quota
+    // project"): they get the deployment's project, the one the caller already needs serviceusage.services.use on.
+    // Service accounts and workload identities bill their own project and are sent as they are.
+    const requestHeaders = async (url: string): Promise<Headers> => {
         try {
-            const token = await auth.getAccessToken();
-            if (token) return token;
-            throw new Error("no token returned");
+            const headers = new Headers(await auth.getRequestHeaders(url));
+            if (!headers.has("authorization")) throw new Error("no authorization header returned");
+            const client = await auth.getClient();
+            const isUser = client instanceof library.UserRefreshClient || client instanceof library.ExternalAccountAuthorizedUserClient;
+            if (isUser && !headers.has(USER_PROJECT_HEADER)) headers.set(USER_PROJECT_HEADER, options.project);
+            return headers;
         } catch (error) {
             throw failure(401, `Vertex AI: could not get an access token from application default credentials (${(error as Error).message}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`);
         }
@@ -98,9 +115,11 @@ export function vertexApi(options: VertexApiOptions): VertexApi {
         const url = `${options.baseUrl}/${path.replace(/^\/+/, "")}`;
         let response: Response;
         try {
+            const headers = await requestHeaders(url);
+            headers.set("content-type", "application/json");
             response = await fetch(url, {
                 method,
-                headers: { authorization: `Bearer ${await accessToken()}`, "content-type": "application/json" },
+                headers,
                 body: body === undefined ? undefined : JSON.stringify(body),
                 signal: AbortSignal.timeout(60_000),
             });
@@ -125,14 +144,24 @@ export function vertexApi(options: VertexApiOptions): VertexApi {
         return parsed as T;
     };
 
-    const wait = async (operation: VertexOperation, what: string): Promise<Record<string, unknown>> => {
+    /** google.longrunning `operations.cancel`; says what happened instead of throwing (the caller is already failing). */
+    const cancel = async (name: string): Promise<string> => {
+        try {
+            await request("POST", `v1/${name}:cancel`, {});
+            return "cancellation requested (Google cancels on a best-effort basis)";
+        } catch (error) {
+            return `could not cancel it: ${(error as Error).message}`;
+        }
+    };
+
+    const wait = async (operation: VertexOperation, what: string, waitOptions: { readonly cancelOnTimeout?: boolean } = {}): Promise<Record<string, unknown>> => {
         const deadline = Date.now() + options.operationTimeoutMs;
         let delay = options.pollInitialMs;
         let current = operation;
         while (current.done !== true) {
             if (Date.now() + delay > deadline) {
-                throw failure(0, `Vertex AI: ${what} did not finish within ${options.operationTimeoutMs / 1000} s ` +
-                    `(operation ${current.name}); it may still complete: \`gcloud ai operations describe ${current.name.split("/").pop()}\``);
+                const cancelled = waitOptions.cancelOnTimeout === true ? `; ${await cancel(current.name)}` : `; it may still complete: \`gcloud ai operations describe ${current.name.split("/").pop()}\``;
+                throw failure(0, `Vertex AI: ${what} did not finish within ${options.operationTimeoutMs / 1000} s (operation ${current.name})${cancelled}`);
             }
             await new Promise((resolve) => setTimeout(resolve, delay));
             delay = Math.min(delay * 2, options.pollMaxMs);

@@ -13,6 +13,21 @@ import { apiEndpointProblem, vertexApi } from "./vertex-api";
 export const VERTEX_DEPLOYMENT_KIND = "ml-endpoints:gcp:VertexModelDeployment";
 /** The autoscaling metric for CPU utilisation, in percent, of a deployed model's replicas. */
 export const CPU_UTILIZATION_METRIC = "aiplatform.googleapis.com/prediction/online/cpu/utilization";
+/**
+ * The container env var that carries the original `artifactUri` (the bucket the serving account may read), beside
+ * Vertex AI's `AIP_STORAGE_URI` (Vertex's own copy). Google promises read access to that copy only to the default
+ * prediction identity; a custom `DeployedModel.serviceAccount` "overrides this access" ("Use a custom service
+ * account", Vertex AI docs). The server falls back to this URI (app/src/model/gcs.ts). Not `AIP_*`: those are Vertex's.
+ */
+export const ARTIFACT_URI_ENV = "MODEL_ARTIFACT_URI";
+/**
+ * Machine families that come with GPUs attached (a2/a3: NVIDIA A100/H100, g2: L4; "Configure compute resources for
+ * inference"). The provider sends no `acceleratorType`/`acceleratorCount` and the image's onnxruntime is CPU-only,
+ * so they are refused rather than deployed without their accelerators.
+ */
+export const GPU_MACHINE_FAMILY = /^(a2|a3|a4|g2|g4)-/;
+/** Largest value of a proto int32 field (replica counts, `AutoscalingMetricSpec.target`). */
+const INT32_MAX = 2_147_483_647;
 
 /** How a new model or image replaces the deployed one. */
 export interface VertexRollout {
@@ -74,7 +89,12 @@ export interface VertexModelDeploymentOutputs extends VertexModelDeploymentInput
 /** A different project, region or endpoint is a different deployment. */
 const REPLACE_FIELDS = ["project", "region", "endpoint"] as const;
 /** A new model version (upload, deploy beside the old one, shift traffic, retire the old one). Machine specs are immutable once deployed. */
-const VERSION_FIELDS = ["displayName", "artifactUri", "imageUri", "containerPort", "healthRoute", "predictRoute", "env", "serviceAccount", "machineType", "labels", "kmsKeyName"] as const;
+const VERSION_FIELDS = ["displayName", "artifactUri", "imageUri", "containerPort", "healthRoute", "predictRoute", "env", "serviceAccount", "machineType", "kmsKeyName"] as const;
+/**
+ * Patched on the live model in place (`models.patch` with `updateMask=labels`; Model.labels is mutable, unlike
+ * the container spec, which is immutable after upload). A tag change never rolls a new version out.
+ */
+const LABEL_FIELDS = ["labels"] as const;
 /** Changed in place with `mutateDeployedModel`. */
 const SCALING_FIELDS = ["minReplicaCount", "maxReplicaCount", "cpuTarget"] as const;
 /** How the provider works, not what is deployed: recorded in the state, no API call. */
@@ -130,13 +150,13 @@ async function uploadModel(api: VertexApi, inputs: VertexModelDeploymentInputs):
                 ports: [{ containerPort: inputs.containerPort }],
                 healthRoute: inputs.healthRoute,
                 predictRoute: inputs.predictRoute,
-                env: Object.entries(inputs.env).map(([name, value]) => ({ name, value })),
+                env: [...Object.entries(inputs.env), [ARTIFACT_URI_ENV, inputs.artifactUri]].map(([name, value]) => ({ name, value })),
             },
             labels: inputs.labels,
             encryptionSpec: inputs.kmsKeyName === undefined ? undefined : { kmsKeyName: inputs.kmsKeyName },
         },
     });
-    const response = await api.wait(operation, `uploading model "${inputs.displayName}"`);
+    const response = await api.wait(operation, `uploading model "${inputs.displayName}"`, { cancelOnTimeout: true });
     if (typeof response["model"] !== "string") throw new Error(`Vertex AI: models:upload finished without a model name (operation ${operation.name})`);
     return response["model"];
 }
@@ -150,8 +170,14 @@ function dedicatedResources(inputs: VertexModelDeploymentInputs) {
     };
 }
 
-/** `endpoints/{id}:deployModel`; `trafficSplit` names the new deployed model "0". Returns the deployed model's id. */
-async function deployModel(api: VertexApi, inputs: VertexModelDeploymentInputs, model: string, trafficSplit: Record<string, number>): Promise<string> {
+/**
+ * `endpoints/{id}:deployModel` with no `trafficSplit`: "If this field is empty, then the Endpoint's traffic_split
+ * is not updated" (DeployModelRequest, Vertex AI REST reference), so the new deployed model serves nothing until
+ * `setTrafficSplit` gives it a share. A deploy that outlives the timeout is cancelled; if Google completes it
+ * anyway, it still serves nothing, and the next create, update or delete retires it by its display name.
+ * Returns the deployed model's id.
+ */
+async function deployModel(api: VertexApi, inputs: VertexModelDeploymentInputs, model: string): Promise<string> {
     const operation = await api.request<VertexOperation>("POST", `v1/${inputs.endpoint}:deployModel`, {
         deployedModel: {
             model,
@@ -159,16 +185,28 @@ async function deployModel(api: VertexApi, inputs: VertexModelDeploymentInputs, 
             serviceAccount: inputs.serviceAccount,
             dedicatedResources: dedicatedResources(inputs),
         },
-        trafficSplit,
     });
-    const response = await api.wait(operation, `deploying model ${model} to ${inputs.endpoint}`);
+    const response = await api.wait(operation, `deploying model ${model} to ${inputs.endpoint}`, { cancelOnTimeout: true });
     const id = (response["deployedModel"] as { id?: unknown } | undefined)?.id;
     if (typeof id !== "string") throw new Error(`Vertex AI: deployModel finished without a deployed model id (operation ${operation.name})`);
     return id;
 }
 
+/**
+ * `endpoints.patch` with `updateMask=traffic_split`. The body carries the endpoint's name and its required
+ * `displayName` beside the split, as the official client does (googleapis/python-aiplatform
+ * `Endpoint.update(traffic_split=…)` sends the fetched Endpoint with the new split; tests/unit/aiplatform/
+ * test_endpoints.py `test_update_traffic_split`).
+ */
 async function setTrafficSplit(api: VertexApi, endpoint: string, trafficSplit: Record<string, number>): Promise<void> {
-    await api.request("PATCH", `v1/${endpoint}?updateMask=traffic_split`, { trafficSplit });
+    const current = await readEndpoint(api, endpoint);
+    if (current === undefined) throw Object.assign(new Error(`Vertex AI: endpoint ${endpoint} not found while setting its traffic split`), { status: 404 });
+    await api.request("PATCH", `v1/${endpoint}?updateMask=traffic_split`, { name: current.name, displayName: current.displayName, trafficSplit });
+}
+
+/** `models.patch` with `updateMask=labels` (with the model's required displayName, as for the endpoint). */
+async function patchModelLabels(api: VertexApi, model: string, displayName: string, labels: Record<string, string>): Promise<void> {
+    await api.request("PATCH", `v1/${model}?updateMask=labels`, { name: model, displayName, labels });
 }
 
 async function undeployModel(api: VertexApi, endpoint: string, deployedModelId: string, trafficSplit: Record<string, number>): Promise<void> {
@@ -237,11 +275,26 @@ async function retireOthers(api: VertexApi, inputs: VertexModelDeploymentInputs,
     return errors;
 }
 
-/** Undoes a failed create or rollout step, so the state stays true; says what it did. */
+/**
+ * Undoes a failed create or rollout step, so the state stays true; says what it did. Without `newId` the deploy
+ * never reported back (it failed, or timed out and was cancelled): it was sent with no traffic, so whatever Google
+ * still makes of it serves nothing, and the next create, update or delete retires it by display name.
+ */
 async function rollBack(api: VertexApi, endpoint: string, model: string, newId: string | undefined, oldId: string | undefined): Promise<string> {
     const steps: string[] = [];
-    if (oldId !== undefined) steps.push(`deployed model ${oldId} keeps all traffic`);
-    if (newId !== undefined) {
+    if (newId === undefined) {
+        // The split was never touched: the old deployed model still has all of it.
+        if (oldId !== undefined) steps.push(`deployed model ${oldId} keeps all traffic`);
+        steps.push("the new deployed model, if Google still completes it, has no traffic and is retired by the next create, update or delete");
+    } else {
+        if (oldId !== undefined) {
+            try {
+                await setTrafficSplit(api, endpoint, { [oldId]: 100 });
+                steps.push(`deployed model ${oldId} has all traffic again`);
+            } catch (error) {
+                steps.push(`could not give deployed model ${oldId} all traffic again: ${messageOf(error)}`);
+            }
+        }
         try {
             await undeployModel(api, endpoint, newId, oldId === undefined ? {} : { [oldId]: 100 });
             steps.push(`undeployed ${newId}`);
@@ -285,11 +338,12 @@ async function rollOut(api: VertexApi, olds: VertexModelDeploymentOutputs, news:
     const canaryPercent = news.rollout.strategy === "all-at-once" ? 100 : news.rollout.canaryPercent;
     let newId: string | undefined;
     try {
-        newId = await deployModel(api, news, model, canaryPercent === 100 ? { "0": 100 } : { "0": canaryPercent, [oldId]: 100 - canaryPercent });
+        newId = await deployModel(api, news, model);
         if (canaryPercent !== 100) {
+            await setTrafficSplit(api, news.endpoint, { [newId]: canaryPercent, [oldId]: 100 - canaryPercent });
             await sleep(news.rollout.bakeSeconds * 1000);
-            await setTrafficSplit(api, news.endpoint, { [newId]: 100 });
         }
+        await setTrafficSplit(api, news.endpoint, { [newId]: 100 });
     } catch (error) {
         throw new Error(`${messageOf(error)}; ${await rollBack(api, news.endpoint, model, newId, oldId)}`);
     }
@@ -304,14 +358,21 @@ export const vertexDeploymentProvider: pulumi.dynamic.ResourceProvider<VertexMod
         const fail = (property: string, reason: string) => failures.push({ property, reason });
         // Values unknown at preview arrive as placeholders, not numbers: only known values are checked.
         const { minReplicaCount: min, maxReplicaCount: max, cpuTarget, rollout, env, apiEndpoint } = news;
-        if (typeof min === "number" && (!Number.isInteger(min) || min < 1)) fail("minReplicaCount", `minReplicaCount ${min} must be a whole number ≥ 1 (Vertex AI dedicated resources keep at least one replica)`);
+        // The replica counts and AutoscalingMetricSpec.target are int32 (DedicatedResources, Vertex AI REST reference):
+        // the API refuses 60.5 with "Invalid value at … (TYPE_INT32)".
+        if (typeof min === "number" && (!Number.isInteger(min) || min < 1 || min > INT32_MAX)) fail("minReplicaCount", `minReplicaCount ${min} must be a whole number ≥ 1 (an int32; Vertex AI dedicated resources keep at least one replica)`);
+        if (typeof max === "number" && (!Number.isInteger(max) || max < 1 || max > INT32_MAX)) fail("maxReplicaCount", `maxReplicaCount ${max} must be a whole number ≥ 1 (an int32)`);
         if (typeof min === "number" && typeof max === "number" && min > max) fail("minReplicaCount", `minReplicaCount ${min} is greater than maxReplicaCount ${max}`);
-        if (typeof cpuTarget === "number" && (cpuTarget < 1 || cpuTarget > 100)) fail("cpuTarget", `cpuTarget ${cpuTarget} must be a CPU utilisation between 1 and 100 (%)`);
+        if (typeof cpuTarget === "number" && (!Number.isInteger(cpuTarget) || cpuTarget < 1 || cpuTarget > 100)) fail("cpuTarget", `cpuTarget ${cpuTarget} must be a whole-number CPU utilisation between 1 and 100 (%; AutoscalingMetricSpec.target is an int32)`);
+        if (typeof news.machineType === "string" && GPU_MACHINE_FAMILY.test(news.machineType)) {
+            fail("machineType", `machineType ${news.machineType} comes with GPUs, but no acceleratorType/acceleratorCount is sent and the serving image's onnxruntime is CPU-only; use a CPU machine type such as n1-standard-4`);
+        }
         if (typeof rollout?.canaryPercent === "number" && (rollout.canaryPercent < 1 || rollout.canaryPercent > 99)) {
             fail("rollout.canaryPercent", `rollout.canaryPercent ${rollout.canaryPercent} must be between 1 and 99`);
         }
         if (env !== null && typeof env === "object") {
             for (const name of Object.keys(env).filter((key) => key.startsWith("AIP_"))) fail("env", `env ${name}: AIP_* variables are set by Vertex AI and cannot be overridden`);
+            if (ARTIFACT_URI_ENV in env) fail("env", `env ${ARTIFACT_URI_ENV}: set by the provider to artifactUri (the server's fallback when AIP_STORAGE_URI cannot be read)`);
         }
         const endpointProblem = typeof apiEndpoint === "string" ? apiEndpointProblem(apiEndpoint) : undefined;
         if (endpointProblem !== undefined) fail("apiEndpoint", endpointProblem);
@@ -320,29 +381,34 @@ export const vertexDeploymentProvider: pulumi.dynamic.ResourceProvider<VertexMod
 
     async diff(_id, olds, news) {
         const replaces = changedFields(olds, news, REPLACE_FIELDS);
-        const changes = changedFields(olds, news, [...REPLACE_FIELDS, ...VERSION_FIELDS, ...SCALING_FIELDS, ...SETTINGS_FIELDS]);
+        const changes = changedFields(olds, news, [...REPLACE_FIELDS, ...VERSION_FIELDS, ...LABEL_FIELDS, ...SCALING_FIELDS, ...SETTINGS_FIELDS]);
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },
 
     async create(inputs) {
         const api = apiFor(inputs);
         const model = await uploadModel(api, inputs);
-        let deployedModelId: string;
+        let deployedModelId: string | undefined;
         try {
-            deployedModelId = await deployModel(api, inputs, model, { "0": 100 });
+            deployedModelId = await deployModel(api, inputs, model);
+            await setTrafficSplit(api, inputs.endpoint, { [deployedModelId]: 100 });
         } catch (error) {
-            throw new Error(`${messageOf(error)}; ${await rollBack(api, inputs.endpoint, model, undefined, undefined)}`);
+            throw new Error(`${messageOf(error)}; ${await rollBack(api, inputs.endpoint, model, deployedModelId, undefined)}`);
         }
+        // A failed earlier create (a deploy Google completed after we gave up) left deployed models under our
+        // display name, with no traffic but billed replicas: retire them now.
+        const cleanupErrors = await retireOthers(api, inputs, deployedModelId, deployedModelId);
         // A stable id: updates deploy new versions, whose ids are in the `deployedModelId` output.
         return {
             id: `${inputs.endpoint}/deployments/${inputs.displayName}`,
-            outs: outputsOf(inputs, { modelName: model, deployedModelId, trafficSplit: { [deployedModelId]: 100 } }),
+            outs: outputsOf(inputs, { modelName: model, deployedModelId, trafficSplit: { [deployedModelId]: 100 }, cleanupErrors }),
         };
     },
 
     async update(_id, olds, news) {
         const api = apiFor(news);
         if (changedFields(olds, news, VERSION_FIELDS).length > 0) return { outs: await rollOut(api, olds, news) };
+        if (changedFields(olds, news, LABEL_FIELDS).length > 0) await patchModelLabels(api, olds.modelName, news.displayName, news.labels);
         if (changedFields(olds, news, SCALING_FIELDS).length > 0) {
             const operation = await api.request<VertexOperation>("POST", `v1/${news.endpoint}:mutateDeployedModel`, {
                 deployedModel: { id: olds.deployedModelId, dedicatedResources: dedicatedResources(news) },

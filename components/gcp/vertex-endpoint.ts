@@ -1,5 +1,4 @@
 import * as crypto from "node:crypto";
-import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as kms from "@pulumi/gcp/kms";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
@@ -9,9 +8,9 @@ import * as vertex from "@pulumi/gcp/vertex";
 import * as pulumi from "@pulumi/pulumi";
 import type { InferenceEndpointArgs } from "../args";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
-import { ArtifactRegistryImage } from "./artifact-registry-image";
+import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
-import { VertexModelDeployment } from "./vertex-deployment";
+import { GPU_MACHINE_FAMILY, VertexModelDeployment } from "./vertex-deployment";
 
 export interface VertexEndpointArgs extends InferenceEndpointArgs {
     /** The region of the endpoint, the model bucket and (when built here) the image repository, e.g. `us-central1`. Required. */
@@ -39,24 +38,43 @@ const DEFAULT_MACHINE_TYPE = "n1-standard-2";
 const DEFAULT_CPU_TARGET = 60;
 
 /**
- * The machine families Vertex AI serves online predictions on ("Configure compute resources for
- * inference"), each with the smallest size it offers: shared-core and 1-vCPU machines are not served.
+ * The CPU machine families Vertex AI serves online predictions on ("Configure compute resources for
+ * inference"), each with the smallest size it offers: shared-core and 1-vCPU machines are not served. The GPU
+ * families (a2, a3, g2) are left out: they need `acceleratorType`/`acceleratorCount`, which the deployment does
+ * not send, and the serving image's onnxruntime is CPU-only (it would need onnxruntime-gpu's CUDA build and a
+ * CUDA base image).
  */
 const PREDICTION_MACHINE_FAMILIES: readonly { readonly pattern: RegExp; readonly minVcpus: number }[] = [
     { pattern: /^(n1|n2|n2d|e2|c2d)-(standard|highmem|highcpu)-(\d+)$/, minVcpus: 2 },
-    { pattern: /^(c2|g2)-standard-(\d+)$/, minVcpus: 4 },
+    { pattern: /^c2-standard-(\d+)$/, minVcpus: 4 },
     { pattern: /^c3-(standard|highmem|highcpu)-(\d+)$/, minVcpus: 4 },
-    { pattern: /^(a2-(highgpu|megagpu|ultragpu)|a3-(highgpu|megagpu|edgegpu))-(\d+)g$/, minVcpus: 0 },
 ];
 export const VERTEX_MACHINE_TYPES_DESCRIPTION =
-    "a Vertex AI prediction machine type (n1-/n2-/n2d-/e2-/c2d-standard|highmem|highcpu-N with N ≥ 2, c2-/g2-standard-N or c3-*-N with N ≥ 4, a2-/a3-*-Ng; e.g. n1-standard-4)";
+    "a Vertex AI CPU prediction machine type (n1-/n2-/n2d-/e2-/c2d-standard|highmem|highcpu-N with N ≥ 2, c2-standard-N or c3-*-N with N ≥ 4; e.g. n1-standard-4)";
 
-/** True when Vertex AI serves online predictions on `machineType`. */
+/** True when Vertex AI serves online predictions on `machineType` and this image can run on it (CPU only). */
 export function isVertexPredictionMachineType(machineType: string): boolean {
     return PREDICTION_MACHINE_FAMILIES.some(({ pattern, minVcpus }) => {
         const match = pattern.exec(machineType);
         return match !== null && Number(match[match.length - 1]) >= minVcpus;
     });
+}
+
+/** Why `instanceType` is refused, naming the value and what is allowed; `undefined` when it is served. */
+export function vertexMachineTypeProblem(machineType: string): string | undefined {
+    if (isVertexPredictionMachineType(machineType)) return undefined;
+    if (GPU_MACHINE_FAMILY.test(machineType)) {
+        return `instanceType ${JSON.stringify(machineType)} is a GPU machine type: it needs acceleratorType/acceleratorCount, which are not sent, and the serving image's onnxruntime is CPU-only; use ${VERTEX_MACHINE_TYPES_DESCRIPTION}`;
+    }
+    return `instanceType ${JSON.stringify(machineType)} is not ${VERTEX_MACHINE_TYPES_DESCRIPTION}`;
+}
+
+/**
+ * Why a scaling value is refused: the replica counts and AutoscalingMetricSpec.target are int32 fields of
+ * DedicatedResources (Vertex AI REST reference), so the API refuses a fraction at deploy time.
+ */
+export function vertexInt32Problem(key: string, value: number): string | undefined {
+    return Number.isInteger(value) ? undefined : `${key} ${value} must be a whole number: Vertex AI takes it as an int32 (DedicatedResources), and would refuse it at deploy time`;
 }
 
 /**
@@ -72,12 +90,6 @@ function endpointIdFor(...parts: string[]): string {
 function servingAccountId(displayName: string): string {
     const digest = crypto.createHash("sha256").update(displayName).digest("hex").slice(0, 6);
     return `vtx-${nameSlug(displayName, 19).replace(/-+$/, "")}-${digest}`;
-}
-
-/** `{location}-docker.pkg.dev/{project}/{repository}/…` → its repository, or undefined for other registries. */
-export function artifactRegistryRepositoryOf(imageUri: string): { location: string; project: string; repository: string } | undefined {
-    const match = /^([a-z0-9-]+)-docker\.pkg\.dev\/([^/]+)\/([^/@:]+)\//.exec(imageUri);
-    return match ? { location: match[1]!, project: match[2]!, repository: match[3]! } : undefined;
 }
 
 /** `gs://bucket/…` → `bucket`. */
@@ -126,9 +138,14 @@ export class VertexEndpoint extends pulumi.ComponentResource {
         };
         if (scaling.minInstances < 1) fail(`scaling.minInstances ${scaling.minInstances} must be at least 1: Vertex AI dedicated resources keep at least one replica`);
         const machineType = args.instanceType ?? DEFAULT_MACHINE_TYPE;
-        if (typeof machineType === "string" && !isVertexPredictionMachineType(machineType)) {
-            fail(`instanceType ${JSON.stringify(machineType)} is not ${VERTEX_MACHINE_TYPES_DESCRIPTION}`);
-        }
+        const machineProblem = typeof machineType === "string" ? vertexMachineTypeProblem(machineType) : undefined;
+        if (machineProblem !== undefined) fail(machineProblem);
+        const int32Problems = [
+            vertexInt32Problem("scaling.minInstances", scaling.minInstances),
+            vertexInt32Problem("scaling.maxInstances", scaling.maxInstances),
+            vertexInt32Problem("scaling.targetLoadPerInstance", scaling.targetLoadPerInstance),
+        ].filter((problem) => problem !== undefined);
+        if (int32Problems.length > 0) fail(int32Problems.join("; "));
         if (scaling.targetLoadPerInstance < 1 || scaling.targetLoadPerInstance > 100) {
             fail(`scaling.targetLoadPerInstance ${scaling.targetLoadPerInstance} must be a CPU utilisation between 1 and 100 (%)`);
         }
@@ -167,9 +184,23 @@ export class VertexEndpoint extends pulumi.ComponentResource {
             artifactUri = artifact.artifactUri;
             modelBucket = artifact.bucket.name;
         } else {
-            artifactUri = pulumi.output(args.model.artifactUri as pulumi.Input<string>);
-            modelBucket = artifactUri.apply((uri) => gcsBucketOf(uri) ?? fail(`model.artifactUri ${JSON.stringify(uri)} must be a gs:// directory`));
+            const givenUri = pulumi.output(args.model.artifactUri as pulumi.Input<string>);
+            modelBucket = givenUri.apply((uri) => gcsBucketOf(uri) ?? fail(`model.artifactUri ${JSON.stringify(uri)} must be a gs:// directory`));
+            // "Import models to Vertex AI": the artifacts must be in a bucket whose region matches the regional
+            // endpoint. Checked here (storage.buckets.get), so a mismatch fails at preview and not 30 min into `up`.
+            const bucketLocation = storage.getBucketOutput({ name: modelBucket }, { parent: this }).location;
+            artifactUri = pulumi.all([givenUri, bucketLocation, region]).apply(([uri, location, endpointRegion]) => location.toUpperCase() === endpointRegion.toUpperCase()
+                ? uri
+                : fail(`model.artifactUri ${JSON.stringify(uri)} is in a bucket located in ${location}, but the endpoint is in ${endpointRegion}: Vertex AI reads model artifacts only from a bucket in the model's own region ("Import models to Vertex AI"); copy them to a bucket in ${endpointRegion}`));
         }
+        // models:upload reads the artifacts as the Vertex AI service agent, not as the serving account
+        // (GoogleCloudPlatform/vertex-ai-samples#3710: FAILED_PRECONDITION "Service account service-…@gcp-sa-aiplatform…
+        // does not have [storage.objects.get]…"): the agent gets read on the model's bucket, wherever it lives.
+        const agentModelRead = new storage.BucketIAMMember(`${name}-agent-model-read`, {
+            bucket: modelBucket,
+            role: "roles/storage.objectViewer",
+            member: vertexAgent.member,
+        }, { parent: this });
 
         // The image: given (e.g. the stack's shared image), or built and pushed here.
         let imageUri: pulumi.Output<string>;
@@ -191,24 +222,13 @@ export class VertexEndpoint extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: keyGrants }).imageUri;
         }
         // Vertex AI pulls serving images with its service agent, never with the deployed model's service
-        // account: grant the agent read on the Artifact Registry repository (needed when it is in another
-        // project). A given Container Registry (gcr.io) image gets no grant: its access is the bucket's.
+        // account: grant the agent read on the image's repository (needed when it is in another project). A
+        // gcr.io image is served from an Artifact Registry gcr.io repository now, so it gets the same grant.
         const givenUri = args.image?.uri;
-        const isContainerRegistry = typeof givenUri === "string" && /^([a-z]+\.)?gcr\.io\//.test(givenUri);
-        if (typeof givenUri === "string" && !isContainerRegistry && artifactRegistryRepositoryOf(givenUri) === undefined) {
-            fail(`image.uri ${JSON.stringify(givenUri)} must be an Artifact Registry (<region>-docker.pkg.dev/<project>/<repository>/…) or Container Registry image`);
+        if (typeof givenUri === "string" && imageRepositoryOf(givenUri) === undefined) {
+            fail(`image.uri ${JSON.stringify(givenUri)} must be an Artifact Registry (<region>-docker.pkg.dev/<project>/<repository>/…) or gcr.io image: Vertex AI pulls from those only`);
         }
-        const imagePulls: pulumi.Resource[] = [];
-        if (!isContainerRegistry) {
-            const repository = imageUri.apply((uri) => artifactRegistryRepositoryOf(uri) ?? fail(`image ${uri} is not an Artifact Registry image`));
-            imagePulls.push(new artifactregistry.RepositoryIamMember(`${name}-image-pull`, {
-                project: repository.project,
-                location: repository.location,
-                repository: repository.repository,
-                role: "roles/artifactregistry.reader",
-                member: vertexAgent.member,
-            }, { parent: this }));
-        }
+        const imagePull = grantImagePull(`${name}-image-pull`, imageUri, vertexAgent.member, { parent: this });
 
         // The serving identity reads the model bucket and nothing else. It needs no project roles: the
         // server writes no Cloud Logging or Monitoring API calls (Vertex AI ships its stdout and publishes
@@ -258,7 +278,7 @@ export class VertexEndpoint extends pulumi.ComponentResource {
             kmsKeyName: args.kmsKeyName,
             apiEndpoint: args.apiEndpoint,
             operationTimeoutSeconds: args.operationTimeoutSeconds,
-        }, { parent: this, dependsOn: [modelRead, ...imagePulls, ...keyGrants] });
+        }, { parent: this, dependsOn: [modelRead, agentModelRead, imagePull, ...keyGrants] });
 
         this.project = project;
         this.region = region;

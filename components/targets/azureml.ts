@@ -1,18 +1,20 @@
 import { z } from "zod";
 import { AzureMlEndpoint } from "../azure/azureml-endpoint";
 import { DEPLOYMENT_COLORS } from "../azure/endpoint-traffic";
-import { managedOnlineSku, unofferedSkuMessage } from "../azure/instance-types";
+import { DEFAULT_INSTANCE_TYPE, managedOnlineSku, unofferedSkuMessage } from "../azure/instance-types";
 import { targetFields } from "../config/schema";
 import type { StackContext, TargetOutputs } from "./context";
 
 const publicNetworkAccess = z.enum(["Enabled", "Disabled"]);
+const instanceType = z.string().refine((value) => managedOnlineSku(value) !== undefined, {
+    error: (issue) => unofferedSkuMessage(String(issue.input)),
+});
 
 /** `ml-endpoints:targets.azureml` in a stack file. */
 export const azuremlTargetSchema = z.strictObject({
     ...targetFields,
-    instanceType: z.string().refine((value) => managedOnlineSku(value) !== undefined, {
-        error: (issue) => unofferedSkuMessage(String(issue.input)),
-    }).optional(),
+    instanceType: instanceType.optional(),
+    liveInstanceType: instanceType.optional(),
     auth: z.string().refine((value) => value === "key" || value === "iam", {
         error: (issue) => `auth ${JSON.stringify(issue.input)} is not offered by Azure ML managed online endpoints, which always require a key or a Microsoft Entra ID token; allowed: key (default), iam`,
     }).transform((value) => value as "key" | "iam").optional(),
@@ -40,6 +42,23 @@ export const azuremlTargetSchema = z.strictObject({
     }
     if (scaling !== undefined && scaling.minInstances < 1) {
         ctx.addIssue({ code: "custom", path: ["scaling", "minInstances"], message: `minInstances ${scaling.minInstances} must be ≥ 1: managed online deployments do not scale to zero` });
+    }
+    if (target.workspacePublicNetworkAccess === "Disabled") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["workspacePublicNetworkAccess"],
+            message: `workspacePublicNetworkAccess "Disabled" would break every deployment: managed online deployments reach the workspace API over public outbound, which a workspace without public access refuses `
+                + `(Microsoft Learn, "Network isolation with managed online endpoints"), and this target builds no workspace managed network; allowed: Enabled`,
+        });
+    }
+    const strategy = target.rollout?.strategy ?? "all-at-once";
+    if (target.liveInstanceType !== undefined && target.liveInstanceType.toLowerCase() !== (target.instanceType ?? DEFAULT_INSTANCE_TYPE).toLowerCase() && strategy === "all-at-once") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["liveInstanceType"],
+            message: `liveInstanceType "${target.liveInstanceType}" differs from instanceType, but rollout.strategy "all-at-once" runs no candidate deployment for the new type; `
+                + `Azure cannot change a deployment's instance type in place (Azure/AML-Kubernetes#247): set rollout.strategy blue-green or canary`,
+        });
     }
     if (target.exposeKeys && target.auth === "iam") {
         ctx.addIssue({ code: "custom", path: ["exposeKeys"], message: `exposeKeys needs auth "key"; auth "iam" uses Entra ID tokens, which have no endpoint keys` });

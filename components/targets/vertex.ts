@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { targetFields } from "../config/schema";
-import { isVertexPredictionMachineType, VERTEX_MACHINE_TYPES_DESCRIPTION, VertexEndpoint } from "../gcp/vertex-endpoint";
+import { vertexInt32Problem, vertexMachineTypeProblem, VertexEndpoint } from "../gcp/vertex-endpoint";
 import type { StackContext, TargetOutputs } from "./context";
 import { gcpPlacement, gcpPlacementFields } from "./gcp-placement";
 
@@ -10,8 +10,8 @@ import { gcpPlacement, gcpPlacementFields } from "./gcp-placement";
  */
 export const vertexTargetSchema = z.strictObject({
     ...targetFields,
-    instanceType: z.string().refine(isVertexPredictionMachineType, {
-        error: (issue) => `instanceType ${JSON.stringify(issue.input)} is not ${VERTEX_MACHINE_TYPES_DESCRIPTION}`,
+    instanceType: z.string().refine((machineType) => vertexMachineTypeProblem(machineType) === undefined, {
+        error: (issue) => vertexMachineTypeProblem(String(issue.input)),
     }).optional(),
     ...gcpPlacementFields,
     endpointDisplayName: z.string().min(1).max(128).optional(),
@@ -26,6 +26,9 @@ export const vertexTargetSchema = z.strictObject({
     if (cpuTarget !== undefined && cpuTarget > 100) {
         ctx.addIssue({ code: "custom", path: ["scaling", "targetLoadPerInstance"], message: `targetLoadPerInstance ${cpuTarget} is a CPU utilisation on Vertex AI: at most 100 (%)` });
     }
+    // minInstances/maxInstances are whole numbers in every target's schema; the CPU target is one only here.
+    const fractional = cpuTarget === undefined ? undefined : vertexInt32Problem("targetLoadPerInstance", cpuTarget);
+    if (fractional !== undefined) ctx.addIssue({ code: "custom", path: ["scaling", "targetLoadPerInstance"], message: fractional });
 });
 
 export type VertexTargetConfig = z.infer<typeof vertexTargetSchema>;

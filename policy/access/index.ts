@@ -1,5 +1,5 @@
 import type { Guardrail } from "../lib/guardrail";
-import { acrAdminUserDisabled, azureMlEndpointAuth, prodAzureMlWorkspacePrivate } from "./azureml";
+import { acrAdminUserDisabled, azureMlEndpointAuth, azureMlPrivateWorkspaceHasManagedNetwork, prodAzureMlWorkspacePrivate } from "./azureml";
 import { prodCloudRunNotPublic } from "./cloudrun";
 import { ecrImmutableTags, ecrScanOnPush } from "./ecr";
 import { gcpNoPrimitiveRoles } from "./gcp-primitive-roles";
@@ -24,4 +24,5 @@ export const accessPolicies: Guardrail[] = [
     azureMlEndpointAuth,
     acrAdminUserDisabled,
     prodAzureMlWorkspacePrivate,
+    azureMlPrivateWorkspaceHasManagedNetwork,
 ];

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { AzureMlEndpoint, AzureMlEndpointArgs } from "../../components/azure/azureml-endpoint";
 import { trafficSplit } from "../../components/azure/endpoint-traffic";
+import { managedOnlineSku, quotaCores } from "../../components/azure/instance-types";
 import { ROLLOUT_STRATEGIES } from "../../components/args";
+import { ENDPOINT_PRINCIPAL } from "../harness/clouds/azure";
 import type { RecordedResource } from "../harness/recorder";
 import { input, ofType, single } from "../harness/query";
 import { recordResources, resolve } from "../harness/run-program";
@@ -24,6 +26,7 @@ const T = {
     endpoint: "azure-native:machinelearningservices:OnlineEndpoint",
     autoscale: "azure-native:monitor:AutoscaleSetting",
     traffic: "pulumi-nodejs:dynamic/ml-endpoints:EndpointTraffic",
+    guard: "pulumi-nodejs:dynamic/ml-endpoints:InstanceTypeGuard",
     modelVersion: "azure-native:machinelearningservices:ModelVersion",
     environmentVersion: "azure-native:machinelearningservices:EnvironmentVersion",
 };
@@ -85,6 +88,27 @@ describe("AzureMlEndpoint", () => {
             expect(scaleIn!.scaleAction).to.include({ direction: "Decrease", cooldown: "PT10M" });
         });
 
+        // Two owners of one map: azure-native PUTs the whole endpoint from its inputs (a refresh copies the live
+        // map into them), EndpointTraffic PUTs the map. The endpoint ignores both maps; EndpointTraffic owns them.
+        it("leaves the traffic and mirror maps to EndpointTraffic, which waits for the endpoint and every deployment", () => {
+            const endpointResource = single(resources, T.endpoint);
+            expect(endpointResource.ignoreChanges).to.have.members(["properties.traffic", "properties.mirrorTraffic"]);
+            expect(input(endpointResource, "properties")).to.not.have.property("traffic");
+            expect(single(resources, T.traffic).dependencies).to.include.members([endpointResource.urn, single(resources, T.deployment).urn]);
+        });
+
+        // Azure/AML-Kubernetes#247: a deployment's instance type cannot change in place.
+        it("guards the deployment's instance type, and the deployment waits for the guard", () => {
+            const guard = single(resources, T.guard);
+            expect(guard.inputs).to.include({ deployment: "blue", instanceType: "Standard_DS3_v2", configKey: "instanceType" });
+            expect(single(resources, T.deployment).dependencies).to.include(guard.urn);
+        });
+
+        // Microsoft Learn, "Manage and increase quotas … Azure Machine Learning": ceil(1.2 × instances) × cores.
+        it("needs ceil(1.2 × 3) × 4 = 16 cores of quota, not 15", () => {
+            expect(endpoint.quotaCores).to.equal(16);
+        });
+
         it("authenticates with Entra ID tokens for auth iam", () => {
             expect(input(single(resources, T.endpoint), "properties", "authMode")).to.equal("AADToken");
             expect(endpoint.authMode).to.equal("iam");
@@ -105,6 +129,16 @@ describe("AzureMlEndpoint", () => {
             expect(version.inputs).to.include({ name: "churn-classifier", version: "2.0.0" });
             expect(input(version, "properties", "modelUri")).to.match(
                 /^azureml:\/\/subscriptions\/0{8}-0{4}-0{4}-0{4}-0{12}\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/ml_endpoints_models\/paths\/churn-classifier\/2-0-0\/$/);
+        });
+
+        // Microsoft Learn, "Authentication for managed online endpoints": the automatic Storage Blob Data Reader
+        // assignment covers "the default datastore of the workspace"; our models have a container of their own.
+        it("lets the endpoint's identity read the models container, before any deployment mounts it", () => {
+            const grant = single(resources, "azure-native:authorization:RoleAssignment");
+            expect(grant.inputs).to.include({ principalId: ENDPOINT_PRINCIPAL, principalType: "ServicePrincipal" });
+            expect(grant.inputs["roleDefinitionId"]).to.match(/\/providers\/Microsoft\.Authorization\/roleDefinitions\/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1$/);
+            expect(grant.inputs["scope"]).to.match(/\/Microsoft\.Storage\/storageAccounts\/[^/]+\/blobServices\/default\/containers\/models$/);
+            expect(single(resources, T.deployment).dependencies).to.include(grant.urn);
         });
 
         it("tags every taggable resource and parents every child under the component", () => {
@@ -128,8 +162,9 @@ describe("AzureMlEndpoint", () => {
 
     describe("prod, blue/green", () => {
         let resources: RecordedResource[];
+        let endpoint: AzureMlEndpoint;
         before(async () => {
-            ({ resources } = await build({ ...PROD_ARGS, rollout: { strategy: "blue-green", canaryPercent: 10 }, liveModelVersion: "1.0.0" }));
+            ({ resources, endpoint } = await build({ ...PROD_ARGS, rollout: { strategy: "blue-green", canaryPercent: 10 }, liveModelVersion: "1.0.0" }));
         });
 
         it("runs green beside blue with the canary share, the map summing to 100", () => {
@@ -143,6 +178,16 @@ describe("AzureMlEndpoint", () => {
             expect(input(deploymentNamed(resources, "blue"), "properties", "model")).to.match(/\/models\/churn-classifier\/versions\/1\.0\.0$/);
             expect(input(deploymentNamed(resources, "green"), "properties", "model")).to.match(/\/models\/churn-classifier\/versions\/2\.0\.0$/);
             expect(input(deploymentNamed(resources, "blue"), "properties", "environmentVariables")).to.include({ MODEL_VERSION: "1.0.0" });
+        });
+
+        // azure-sdk-for-net#36961: Azure refuses a deployment operation while the endpoint is Updating with another.
+        it("creates or updates the candidate only after the live deployment", () => {
+            expect(deploymentNamed(resources, "green").dependencies).to.include(deploymentNamed(resources, "blue").urn);
+            expect(deploymentNamed(resources, "blue").dependencies).to.not.include(deploymentNamed(resources, "green").urn);
+        });
+
+        it("needs quota for both fleets: 16 + 16 = 32 cores", () => {
+            expect(endpoint.quotaCores).to.equal(32);
         });
 
         it("autoscales each deployment on its own id", () => {
@@ -168,6 +213,10 @@ describe("AzureMlEndpoint", () => {
             expect(ofType(resources, T.autoscale)).to.have.length(0);
             expect(input(single(resources, T.endpoint), "properties", "authMode")).to.equal("Key");
             expect(input(single(resources, "azure-native:keyvault:Vault"), "properties", "enablePurgeProtection")).to.equal(undefined);
+        });
+
+        it("needs ceil(1.2 × 1) × 2 = 4 cores of quota, and warns of nothing about autoscale", () => {
+            expect(endpoint.quotaCores).to.equal(4);
         });
 
         it("exposes the primary key only when asked, as a secret", async () => {
@@ -196,6 +245,70 @@ describe("AzureMlEndpoint", () => {
         expect(prefix("azure-native:machinelearningservices:Workspace").length).to.be.at.most(33 - 8);
     });
 
+    // The endpoint's whole input is one PUT: a change to any of it (here the region) re-applies the map after it.
+    it("re-applies the traffic map after any change to the endpoint's inputs, not only auth, access and tags", async () => {
+        const revision = async (change: Partial<AzureMlEndpointArgs>) => single((await build({ ...PROD_ARGS, ...change })).resources, T.traffic).inputs["endpointRevision"];
+        const eastus = await revision({ location: "eastus" });
+        expect(eastus).to.match(/^[0-9a-f]{64}$/);
+        expect(await revision({ location: "westus2" })).to.not.equal(eastus);
+        expect(await revision({ location: "eastus" })).to.equal(eastus);
+    });
+
+    it("puts a new instance type on the candidate while the live deployment keeps liveInstanceType", async () => {
+        const { resources, endpoint } = await build({ ...PROD_ARGS, instanceType: "Standard_F4s_v2", liveInstanceType: "Standard_DS3_v2", rollout: { strategy: "blue-green", canaryPercent: 10 } });
+        expect(input(deploymentNamed(resources, "blue"), "properties", "instanceType")).to.equal("Standard_DS3_v2");
+        expect(input(deploymentNamed(resources, "green"), "properties", "instanceType")).to.equal("Standard_F4s_v2");
+        const guards = ofType(resources, T.guard).map(({ inputs: { component, deployment, instanceType, configKey } }) => ({ component, deployment, instanceType, configKey }));
+        expect(guards).to.deep.include.members([
+            { component: `AzureMlEndpoint "azureml"`, deployment: "blue", instanceType: "Standard_DS3_v2", configKey: "liveInstanceType" },
+            { component: `AzureMlEndpoint "azureml"`, deployment: "green", instanceType: "Standard_F4s_v2", configKey: "instanceType" },
+        ]);
+        expect(endpoint.quotaCores).to.equal(16 + 16);
+    });
+
+    // azure-native always PUTs the whole deployment; ignoreChanges re-sends the capacity in the state.
+    it("says in the plan that a deployment update resets an autoscaled deployment to instanceCount", async () => {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        pulumi.log.warn = async (message: string) => { warnings.push(message); };
+        try {
+            await build(PROD_ARGS);
+            await build({ ...PROD_ARGS, scaling: { minInstances: 3, maxInstances: 3 } });
+        } finally {
+            pulumi.log.warn = warn;
+        }
+        const resets = warnings.filter((message) => /sets its capacity back to instanceCount 3 until autoscale adds instances again/.test(message));
+        expect(resets).to.have.length(1);
+        expect(resets[0]).to.match(/one per 300 s cooldown above 70% CPU/);
+    });
+
+    // Dynamic providers are serialized into the state and run from that text alone: everything they call must travel with them.
+    it("serializes providers that run on their own: the traffic check, the CI credential, the instance-type guard", async () => {
+        const { resources } = await build(PROD_ARGS);
+        const providerOf = (type: string) => {
+            const module = { exports: {} as { handler: () => Record<string, (...args: unknown[]) => Promise<{ failures?: { reason: string }[] }>> } };
+            new Function("exports", "require", "module", String(single(resources, type).inputs["__provider"]))(module.exports, require, module);
+            return module.exports.handler();
+        };
+        const traffic = providerOf(T.traffic);
+        expect((await traffic["check"]!({}, { traffic: { blue: 50 } })).failures?.[0]?.reason).to.match(/sums to 50/);
+        const saved = { ARM_USE_OIDC: process.env["ARM_USE_OIDC"], ARM_TENANT_ID: process.env["ARM_TENANT_ID"] };
+        process.env["ARM_USE_OIDC"] = "true";
+        delete process.env["ARM_TENANT_ID"];
+        try {
+            const failure = await traffic["create"]!({ endpointId: "/x", traffic: { blue: 100 }, armUrl: "http://127.0.0.1:9", apiVersion: "x", pollMs: 1 }).catch((error: Error) => error);
+            expect((failure as Error).message).to.match(/ARM_USE_OIDC=true needs ARM_TENANT_ID and ARM_CLIENT_ID/);
+        } finally {
+            for (const [key, value] of Object.entries(saved)) {
+                if (value === undefined) delete process.env[key];
+                else process.env[key] = value;
+            }
+        }
+        const guard = providerOf(T.guard);
+        const news = { component: "c", deployment: "blue", instanceType: "Standard_F4s_v2", configKey: "instanceType" };
+        expect((await guard["check"]!({ ...news, instanceType: "Standard_DS3_v2" }, news)).failures?.[0]?.reason).to.match(/cannot do/);
+    });
+
     it("refuses bad args with messages naming the field, the value and what is allowed", () => {
         const refuse = (change: Partial<AzureMlEndpointArgs>, message: RegExp) =>
             expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
@@ -207,6 +320,10 @@ describe("AzureMlEndpoint", () => {
         refuse({ scaling: { ...PROD_ARGS.scaling, scaleOutCooldownSeconds: 30 } }, /scaling.scaleOutCooldownSeconds 30 is outside Azure autoscale's cooldown range, 60 s/);
         refuse({ rollout: { strategy: "canary", canaryPercent: 12.5 } }, /canaryPercent 12.5 must be a whole number/);
         refuse({ auth: "iam", exposeKeys: true }, /exposeKeys needs auth "key"/);
+        // Microsoft Learn, "Network isolation with managed online endpoints": a deployment with public outbound needs a public workspace.
+        refuse({ workspacePublicNetworkAccess: "Disabled" }, /workspacePublicNetworkAccess "Disabled" would break every deployment: .*public outbound.*allowed: Enabled/);
+        refuse({ liveInstanceType: "Standard_F4s_v2" }, /liveInstanceType "Standard_F4s_v2" differs from instanceType "Standard_DS3_v2", but rollout\.strategy "all-at-once" runs no candidate/);
+        refuse({ liveInstanceType: "Standard_B2s", rollout: { strategy: "blue-green", canaryPercent: 10 } }, /liveInstanceType "Standard_B2s" is not offered/);
     });
 });
 
@@ -222,5 +339,17 @@ describe("trafficSplit", () => {
                 }
             }
         }
+    });
+});
+
+// Microsoft Learn, "Manage and increase quotas … Azure Machine Learning" (virtual machine quota allocation for
+// deployment): "ceil(1.2 * number of instances requested for deployment) * number of cores for the VM SKU …
+// 10 instances of a Standard_DS3_v2 … 48 cores (12 instances * 4 cores)".
+describe("quotaCores", () => {
+    it("reserves whole instances: ceil(1.2 × instances) × cores, and nothing extra for exempt sizes", () => {
+        const ds3 = managedOnlineSku("Standard_DS3_v2")!;
+        expect([1, 3, 5, 10].map((instances) => quotaCores(ds3, instances))).to.deep.equal([8, 16, 24, 48]);
+        expect(quotaCores(managedOnlineSku("Standard_DS2_v2")!, 1)).to.equal(4);
+        expect(quotaCores(managedOnlineSku("Standard_NC24ads_A100_v4")!, 2)).to.equal(48);
     });
 });

@@ -23,6 +23,7 @@ const PROD_ARGS: CloudRunEndpointArgs = {
 };
 
 const SERVICE = "gcp:cloudrunv2/service:Service";
+const REPOSITORY_GRANT = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
 const INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember";
 
 async function build(args: CloudRunEndpointArgs) {
@@ -73,8 +74,23 @@ describe("CloudRunEndpoint", () => {
             expect(input(single(resources, SERVICE), "template", "serviceAccount")).to.equal(email);
             const grant = single(resources, "gcp:storage/bucketIAMMember:BucketIAMMember");
             expect(grant.inputs).to.deep.include({ bucket: "cr-model-bucket", role: "roles/storage.objectViewer", member: `serviceAccount:${email}` });
-            const projectGrants = resources.filter((resource) => /projectIamMember|IAMMember|IamMember/.test(resource.type) && resource.type !== INVOKER);
-            expect(projectGrants.map((resource) => resource.type)).to.deep.equal(["gcp:storage/bucketIAMMember:BucketIAMMember"]);
+            const runtimeGrants = resources.filter((resource) => /projectIamMember|IAMMember|IamMember/.test(resource.type) && resource.type !== INVOKER && resource.inputs["member"] === `serviceAccount:${email}`);
+            expect(runtimeGrants.map((resource) => resource.type)).to.deep.equal(["gcp:storage/bucketIAMMember:BucketIAMMember"]);
+        });
+
+        it("lets the Cloud Run service agent, which pulls the image, read its repository before the service is deployed (finding 5)", () => {
+            // Cloud Run "Deploying container images from other Google Cloud projects": grant the Cloud Run Service Agent
+            // (service-PROJECT_NUMBER@serverless-robot-prod.iam.gserviceaccount.com) roles/artifactregistry.reader.
+            const pull = single(resources, REPOSITORY_GRANT);
+            expect(pull.inputs).to.include({
+                project: "p",
+                location: "us-central1",
+                repository: "serving",
+                role: "roles/artifactregistry.reader",
+                member: "serviceAccount:service-123456789012@serverless-robot-prod.iam.gserviceaccount.com",
+            });
+            const service = single(resources, SERVICE);
+            expect(resources.filter((resource) => service.dependencies.includes(resource.urn)).map((resource) => resource.type)).to.include(REPOSITORY_GRANT);
         });
 
         it("grants run.invoker to exactly the configured members, never to allUsers", () => {
@@ -123,6 +139,16 @@ describe("CloudRunEndpoint", () => {
         expect(service.inputs["scaling"]).to.deep.equal({ minInstanceCount: 0, maxInstanceCount: 4 });
         expect(service.inputs["deletionProtection"]).to.equal(false);
         expect(container(service)["resources"]).to.deep.include({ cpuIdle: true, limits: { cpu: "1", memory: "1Gi" } });
+    });
+
+    it("in another project than the image, grants that project's Cloud Run agent; gcr.io images too; Docker Hub needs none (findings 5, 6)", async () => {
+        const { resources } = await build({ ...PROD_ARGS, project: "serving-proj", image: { uri: `gcr.io/shared-images/serving@sha256:${"d".repeat(64)}` } });
+        const pull = single(resources, REPOSITORY_GRANT);
+        expect(pull.inputs).to.include({ project: "shared-images", location: "us", repository: "gcr.io", role: "roles/artifactregistry.reader" });
+        expect(pull.inputs["member"]).to.match(/^serviceAccount:service-\d{12}@serverless-robot-prod\.iam\.gserviceaccount\.com$/);
+        expect(pull.inputs["member"], "the agent of the service's project, not the provider's").to.not.include("123456789012");
+        const { resources: dockerHub } = await build({ ...PROD_ARGS, image: { uri: "docker.io/library/serving:1" } });
+        expect(ofType(dockerHub, REPOSITORY_GRANT)).to.deep.equal([]);
     });
 
     it("lets anyone invoke in dev only when auth is none", async () => {

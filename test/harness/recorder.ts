@@ -22,6 +22,8 @@ export interface RecordedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** The id the provider answered (`undefined` for components, and for custom resources at preview). */
     readonly id?: string;
+    /** The property paths of the `ignoreChanges` resource option. */
+    readonly ignoreChanges: string[];
 }
 
 /** The type of the engine's root resource, which never appears in its children's URNs. */
@@ -118,6 +120,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
                     id: response.getId() || undefined,
+                    ignoreChanges: request.getIgnorechangesList(),
                 });
             }
             callback(error, response);
@@ -139,6 +142,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
+import { DEFAULT_ORGANIZATION, PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
 import { SynthReport, synthesize } from "./synth";
 
 /** One side of a diff: where it came from (for the table's header) and what synth made of it. */
@@ -89,7 +89,7 @@ async function planAtRef(stack: string, ref: string): Promise<SidePlan> {
     const stackFile = `Pulumi.${stack}.yaml`;
     if (git(["cat-file", "-e", `${commit}:${stackFile}`]) === undefined) {
         progress(`${label} has no ${stackFile}: the base is empty`);
-        return { label: `${label}, no ${stackFile}`, report: { stack, resources: [], violations: [] } };
+        return { label: `${label}, no ${stackFile}`, report: { stack, organization: DEFAULT_ORGANIZATION, resources: [], violations: [] } };
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-endpoints-base-"));
     try {

@@ -12,7 +12,9 @@ const DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
 const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
 const azureResources = (resources: readonly RecordedResource[]) => resources.filter((resource) => resource.type.startsWith("azure-native:"));
 const mandatory = (report: SynthReport) => report.violations.filter((violation) => violation.level === "mandatory");
-const AZURE_ML_POLICIES = ["prod-azureml-min-instances", "azureml-endpoint-auth", "acr-admin-user-disabled", "prod-azureml-workspace-private"];
+const AZURE_ML_POLICIES = ["prod-azureml-min-instances", "azureml-endpoint-auth", "acr-admin-user-disabled", "prod-azureml-workspace-private", "azureml-private-workspace-managed-network"];
+/** The one Azure ML finding prod keeps on purpose: its workspace stays public (README, "Azure ML managed online endpoint"). */
+const PUBLIC_WORKSPACE_ADVICE = "prod-azureml-workspace-private";
 
 describe("the azureml target, per stack", () => {
     describe("prod", () => {
@@ -36,22 +38,25 @@ describe("the azureml target, per stack", () => {
                 expect(types, type).to.include(`azure-native:${type}`);
             }
             expect(input(single(resources, DEPLOYMENT), "location")).to.equal("eastus");
-            expect(single(resources, "azure-native:machinelearningservices:Workspace").inputs["publicNetworkAccess"]).to.equal("Disabled");
+            // Microsoft Learn, "Network isolation with managed online endpoints": deployments with public outbound need a public workspace.
+            expect(single(resources, "azure-native:machinelearningservices:Workspace").inputs["publicNetworkAccess"]).to.equal("Enabled");
             const parents = new Set(azureResources(resources).map((resource) => resource.parent));
             expect([...parents]).to.have.members(["azureml", "azureml-ws"]);
         });
 
-        it("meets every mandatory guardrail, and every Azure ML advisory one", () => {
+        it("meets every mandatory guardrail; of the Azure ML advisory ones, only the public workspace's is reported", () => {
             expect(mandatory(report)).to.deep.equal([]);
             const azure = new Set(azureResources(resources).map((resource) => resource.name));
-            expect(report.violations.filter((violation) => azure.has(violation.resource))).to.deep.equal([]);
+            const findings = report.violations.filter((violation) => azure.has(violation.resource));
+            expect(findings.map((violation) => `${violation.policy} ${violation.level}`)).to.deep.equal([`${PUBLIC_WORKSPACE_ADVICE} advisory`]);
         });
 
         it("keeps its verdict at preview, when ids and the image digest are unknown", async () => {
             const preview = await synthesize("prod", stackFilePath("prod"), { preview: true });
             expect(mandatory(preview.report)).to.deep.equal([]);
             // The Azure ML rules read only values known at preview (config, not ids), so none of them is downgraded.
-            expect(preview.report.violations.filter((violation) => AZURE_ML_POLICIES.includes(violation.policy))).to.deep.equal([]);
+            expect(preview.report.violations.filter((violation) => AZURE_ML_POLICIES.includes(violation.policy)).map((violation) => `${violation.policy} ${violation.level}`))
+                .to.deep.equal([`${PUBLIC_WORKSPACE_ADVICE} advisory`]);
         });
     });
 
@@ -123,6 +128,16 @@ describe("the azureml target's misconfigurations", () => {
         ]);
         expect(problems.some((problem) => problem.startsWith("ml-endpoints:targets.azureml.requestTimeoutSeconds:") && problem.includes("600"))).to.equal(true);
         expect(problems.some((problem) => problem.startsWith("ml-endpoints:targets.azureml.liveDeployment:") && problem.includes('"red"'))).to.equal(true);
+    });
+
+    it("refuses a private workspace and an in-place instance-type change, naming the key, the value and the rule", () => {
+        const prod = readStackFile(stackFilePath("prod"));
+        const azureml = { instanceType: "Standard_F4s_v2", liveInstanceType: "Standard_DS3_v2", workspacePublicNetworkAccess: "Disabled" };
+        const problems = configProblemsOf("prod", { stage: "prod", model: prod["ml-endpoints:model"], targets: { azureml } });
+        expect(problems.find((problem) => problem.startsWith("ml-endpoints:targets.azureml.workspacePublicNetworkAccess:"))).to.match(/"Disabled" would break every deployment: .*public outbound.*allowed: Enabled$/);
+        expect(problems.find((problem) => problem.startsWith("ml-endpoints:targets.azureml.liveInstanceType:"))).to.match(/"Standard_DS3_v2" differs from instanceType.*"all-at-once".*Azure\/AML-Kubernetes#247/);
+        const blueGreen = { ...azureml, workspacePublicNetworkAccess: "Enabled", rollout: { strategy: "blue-green", canaryPercent: 10 } };
+        expect(() => validateStackConfig("prod", { stage: "prod", model: prod["ml-endpoints:model"], targets: { azureml: blueGreen } })).to.not.throw();
     });
 
     it("refuses an instance count outside the autoscale bounds", () => {

@@ -91,6 +91,23 @@ describe("the cloudrun target, per stack", () => {
     });
 });
 
+describe("the cloudrun target in another project than the shared image (findings 5)", () => {
+    it("grants that project's Cloud Run service agent read on the shared image's repository", async () => {
+        // The stack's one image lives in the first GCP target's project; Cloud Run pulls it with its own project's
+        // service agent ("Deploying container images from other Google Cloud projects", Cloud Run docs).
+        const raw = readStackFile(stackFilePath("prod"));
+        const targets = raw["ml-endpoints:targets"] as Record<string, Record<string, unknown>>;
+        const run = await runProgram("prod", { ...raw, "ml-endpoints:targets": { ...targets, cloudrun: { ...targets["cloudrun"], project: "ml-serving-prod" } } });
+        const image = String(input(single(cloudRunChildren(run), SERVICE), "template", "containers", 0, "image"));
+        const [, imageProject, repository] = /^[a-z0-9-]+-docker\.pkg\.dev\/([^/]+)\/([^/]+)\//.exec(image)!;
+        expect(imageProject, "the image is not in the service's project").to.not.equal("ml-serving-prod");
+        const pull = single(cloudRunChildren(run), "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+        expect(pull.inputs).to.include({ project: imageProject, repository, role: "roles/artifactregistry.reader" });
+        expect(pull.inputs["member"]).to.match(/^serviceAccount:service-\d{12}@serverless-robot-prod\.iam\.gserviceaccount\.com$/);
+        expect(single(cloudRunChildren(run), SERVICE).inputs["project"]).to.equal("ml-serving-prod");
+    });
+});
+
 describe("the cloudrun target's misconfigurations", () => {
     const mandatoryPolicies = async (fixture: string) =>
         (await synthesize("prod", misconfiguredStackFile(fixture))).report.violations.filter((violation) => violation.level === "mandatory");

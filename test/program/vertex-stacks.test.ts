@@ -57,11 +57,23 @@ describe("the vertex target, per stack", () => {
         const targets = { vertex: { instanceType: "e2-micro", scaling: { minInstances: 0, maxInstances: 0 }, kmsKeyName: "my-key", rollout: { strategy: "canary", canaryPercent: 100 } } };
         const problems = configProblemsOf("prod", { stage: raw["ml-endpoints:stage"], model: raw["ml-endpoints:model"], targets });
         expect(problems).to.include.members([
-            "ml-endpoints:targets.vertex.instanceType: instanceType \"e2-micro\" is not a Vertex AI prediction machine type (n1-/n2-/n2d-/e2-/c2d-standard|highmem|highcpu-N with N ≥ 2, c2-/g2-standard-N or c3-*-N with N ≥ 4, a2-/a3-*-Ng; e.g. n1-standard-4)",
+            "ml-endpoints:targets.vertex.instanceType: instanceType \"e2-micro\" is not a Vertex AI CPU prediction machine type (n1-/n2-/n2d-/e2-/c2d-standard|highmem|highcpu-N with N ≥ 2, c2-standard-N or c3-*-N with N ≥ 4; e.g. n1-standard-4)",
             "ml-endpoints:targets.vertex.kmsKeyName: kmsKeyName must be a Cloud KMS key name: projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key> (got \"my-key\")",
         ]);
         expect(problems.join("\n")).to.match(/targets\.vertex\.scaling\.maxInstances: .*\(got 0\)/);
         expect(problems.join("\n")).to.match(/targets\.vertex\.rollout\.canaryPercent: .*\(got 100\)/);
+    });
+
+    it("refuses GPU machine types and a fractional CPU target at config time (findings 3, 4)", () => {
+        // A GPU machine type deploys without its accelerators (no acceleratorType/Count is sent) and the image is
+        // CPU-only; AutoscalingMetricSpec.target is an int32 that the API refuses as 60.5 only at deploy time.
+        const model = { name: "m", version: "1", path: "app/model" };
+        expect(() => validateStackConfig("prod", { stage: "prod", model, targets: { vertex: { instanceType: "a2-highgpu-1g", scaling: { minInstances: 2, maxInstances: 4, targetLoadPerInstance: 60.5 } } } }))
+            .to.throw(StackConfigError)
+            .with.property("problems").that.includes.members([
+                "ml-endpoints:targets.vertex.instanceType: instanceType \"a2-highgpu-1g\" is a GPU machine type: it needs acceleratorType/acceleratorCount, which are not sent, and the serving image's onnxruntime is CPU-only; use a Vertex AI CPU prediction machine type (n1-/n2-/n2d-/e2-/c2d-standard|highmem|highcpu-N with N ≥ 2, c2-standard-N or c3-*-N with N ≥ 4; e.g. n1-standard-4)",
+                "ml-endpoints:targets.vertex.scaling.targetLoadPerInstance: targetLoadPerInstance 60.5 must be a whole number: Vertex AI takes it as an int32 (DedicatedResources), and would refuse it at deploy time",
+            ]);
     });
 
     it("refuses min above max and a CPU target above 100%", () => {

@@ -7,6 +7,8 @@ import type { MockOutputs } from "../recorder";
 export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const TENANT = "11111111-1111-1111-1111-111111111111";
 export const LOCATION = "eastus";
+/** The online endpoint's system-assigned identity. */
+export const ENDPOINT_PRINCIPAL = "66666666-6666-6666-6666-666666666666";
 
 type Inputs = Record<string, unknown>;
 const text = (value: unknown, fallback: string) => (typeof value === "string" && value !== "" ? value : fallback);
@@ -47,6 +49,7 @@ export const azureMockOutputs: MockOutputs = {
         "azure-native:machinelearningservices:EnvironmentVersion": armResource("version", (inputs, name) => `${workspace(inputs)}/environments/${text(inputs["name"], "env")}/versions/${name}`),
         "azure-native:machinelearningservices:OnlineEndpoint": armResource("endpointName", (inputs, name) => `${workspace(inputs)}/onlineEndpoints/${name}`,
             (inputs, name) => ({
+                identity: { ...(inputs["identity"] as Inputs), principalId: ENDPOINT_PRINCIPAL, tenantId: TENANT },
                 properties: {
                     ...(inputs["properties"] as Inputs),
                     scoringUri: `https://${name}.${text(inputs["location"], LOCATION)}.inference.ml.azure.com/score`,

@@ -5,6 +5,8 @@ import type { MockOutputs } from "../recorder";
 const PROJECT = "ml-endpoints-test";
 const REGION = "us-central1";
 const PROJECT_NUMBER = "123456789012";
+/** Locations the `getBucket` mock answers for given bucket names (tests set them; others are in the mock region). */
+export const GCP_MOCK_BUCKET_LOCATIONS = new Map<string, string>();
 
 export const gcpMockOutputs: MockOutputs = {
     resources: {
@@ -59,5 +61,13 @@ export const gcpMockOutputs: MockOutputs = {
     calls: {
         "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "mock-token", project: PROJECT, region: REGION, zone: `${REGION}-a`, id: PROJECT }),
         "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": () => ({ emailAddress: `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`, id: PROJECT }),
+        // The provider's project has PROJECT_NUMBER; any other project a number derived from its id.
+        "gcp:organizations/getProject:getProject": (inputs) => {
+            const projectId = String(inputs["projectId"] ?? PROJECT);
+            const number = projectId === PROJECT ? PROJECT_NUMBER : String(100_000_000_000 + ([...projectId].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) % 899_999_999_999, 7)));
+            return { projectId, number, id: `projects/${projectId}` };
+        },
+        // A bucket's location: GCP_MOCK_BUCKET_LOCATIONS for the names a test sets, else the mock region.
+        "gcp:storage/getBucket:getBucket": (inputs) => ({ name: inputs["name"], location: GCP_MOCK_BUCKET_LOCATIONS.get(String(inputs["name"])) ?? REGION.toUpperCase(), id: inputs["name"] }),
     },
 };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { acrAdminUserDisabled, azureMlEndpointAuth, prodAzureMlWorkspacePrivate } from "../../../policy/access/azureml";
+import { acrAdminUserDisabled, azureMlEndpointAuth, azureMlPrivateWorkspaceHasManagedNetwork, prodAzureMlWorkspacePrivate } from "../../../policy/access/azureml";
 import { AZURE } from "../../../policy/lib/resource-types";
 import { mutate, resource, violationsOf } from "../harness";
 
@@ -46,7 +46,7 @@ describe("policy acr-admin-user-disabled", () => {
 });
 
 describe("policy prod-azureml-workspace-private", () => {
-    const compliant = { publicNetworkAccess: "Disabled", sku: { name: "Basic" }, tags: PROD_TAGS };
+    const compliant = { publicNetworkAccess: "Disabled", managedNetwork: { isolationMode: "AllowInternetOutbound" }, sku: { name: "Basic" }, tags: PROD_TAGS };
 
     it("passes a prod workspace with public network access disabled", async () => {
         expect(await violationsOf(prodAzureMlWorkspacePrivate, resource(AZURE.mlWorkspace, compliant))).to.deep.equal([]);
@@ -56,7 +56,7 @@ describe("policy prod-azureml-workspace-private", () => {
         const props = mutate(compliant, (workspace) => { workspace.publicNetworkAccess = "Enabled"; });
         const [violation] = await violationsOf(prodAzureMlWorkspacePrivate, resource(AZURE.mlWorkspace, props, { name: "ws" }));
         expect(violation).to.include({ level: "advisory" });
-        expect(violation?.message).to.equal('ws: publicNetworkAccess is "Enabled"; production requires "Disabled" (Azure\'s default is Enabled)');
+        expect(violation?.message).to.equal('ws: publicNetworkAccess is "Enabled"; production asks for "Disabled" with a workspace managed network (Azure\'s default is Enabled)');
         const dev = mutate(props, (workspace) => { workspace.tags.stage = "dev"; });
         expect(await violationsOf(prodAzureMlWorkspacePrivate, resource(AZURE.mlWorkspace, dev))).to.deep.equal([]);
     });
@@ -64,5 +64,26 @@ describe("policy prod-azureml-workspace-private", () => {
     it("treats an unset value as Azure's default, Enabled", async () => {
         const props = mutate(compliant, (workspace) => { delete (workspace as { publicNetworkAccess?: string }).publicNetworkAccess; });
         expect(await violationsOf(prodAzureMlWorkspacePrivate, resource(AZURE.mlWorkspace, props))).to.have.length(1);
+    });
+});
+
+// Microsoft Learn, "Network isolation with managed online endpoints": "if you plan on using a managed online
+// deployment that uses public outbound, then you must also configure the workspace to allow public access".
+describe("policy azureml-private-workspace-managed-network", () => {
+    const privateWorkspace = { publicNetworkAccess: "Disabled", managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" }, tags: PROD_TAGS };
+
+    it("passes a public workspace, and a private one with a managed network", async () => {
+        expect(await violationsOf(azureMlPrivateWorkspaceHasManagedNetwork, resource(AZURE.mlWorkspace, { publicNetworkAccess: "Enabled", tags: PROD_TAGS }))).to.deep.equal([]);
+        expect(await violationsOf(azureMlPrivateWorkspaceHasManagedNetwork, resource(AZURE.mlWorkspace, privateWorkspace))).to.deep.equal([]);
+    });
+
+    it("denies, in every stage, a private workspace without a managed network or with isolationMode Disabled", async () => {
+        const dev = { ...PROD_TAGS, stage: "dev" };
+        const bare = { publicNetworkAccess: "Disabled", tags: dev };
+        const [violation] = await violationsOf(azureMlPrivateWorkspaceHasManagedNetwork, resource(AZURE.mlWorkspace, bare, { name: "ws" }));
+        expect(violation).to.include({ policy: "azureml-private-workspace-managed-network", level: "mandatory" });
+        expect(violation?.message).to.equal('ws: managedNetwork.isolationMode is not set; publicNetworkAccess "Disabled" needs AllowInternetOutbound or AllowOnlyApprovedOutbound: managed online deployments with public outbound must reach the workspace API publicly');
+        const modeDisabled = mutate(privateWorkspace, (workspace) => { workspace.managedNetwork.isolationMode = "Disabled"; });
+        expect(await violationsOf(azureMlPrivateWorkspaceHasManagedNetwork, resource(AZURE.mlWorkspace, modeDisabled))).to.have.length(1);
     });
 });
