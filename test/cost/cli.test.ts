@@ -35,8 +35,13 @@ describe("cost: the CLI and its inputs", function () {
     describe("npm run cost", () => {
         it("prints per-target floor, ceiling and expected and the stack's total for prod; bad traffic files exit 1 with the message", () => {
             const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "test/harness/cost/cli.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
-            const good = run(["--stack", "prod", "--requests-per-day", "100000"]);
+            const jsonOut = path.join(os.tmpdir(), `cost-${process.pid}.json`);
+            const good = run(["--stack", "prod", "--requests-per-day", "100000", "--json-out", jsonOut]);
             expect(good.status, good.stderr).to.equal(0);
+            const written = JSON.parse(fs.readFileSync(jsonOut, "utf8")) as { estimate: { floor: { usd: number } }; recommendation: { choice: string } };
+            fs.rmSync(jsonOut);
+            expect(written.estimate.floor.usd).to.be.closeTo(1572.53, 0.005);
+            expect(written.recommendation.choice).to.equal("always-on");
             for (const target of ["sagemaker", "lambda", "vertex", "cloudrun", "azureml", "stack prod"]) expect(good.stdout).to.match(new RegExp(`^${target} .*\\$[\\d,]+\\.\\d\\d .*\\$[\\d,]+\\.\\d\\d .*\\$[\\d,]+\\.\\d\\d$`, "m"));
             expect(good.stdout).to.contain("Recommendation: SageMaker real-time or Vertex AI");
             const bad = run(["--stack", "prod", "--traffic", fixture("bad-share.yaml")]);
