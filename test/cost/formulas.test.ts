@@ -23,6 +23,8 @@ function lineUsd(estimate: TargetEstimate, what: RegExp, side: "floor" | "ceilin
 }
 
 describe("cost: each target's formula", () => {
+    // https://aws.amazon.com/sagemaker/pricing/ (real-time inference: per instance-hour by type; data processed in/out per GB);
+    // SageMakerVariantInvocationsPerInstance is invocations per instance per minute (SageMaker "Define a scaling policy").
     describe("SageMaker real-time (instance-hours per type; target tracking on invocations per instance)", () => {
         const plan = [
             top("ml-endpoints:aws:SageMakerEndpoint", "sm"),
@@ -47,6 +49,7 @@ describe("cost: each target's formula", () => {
         });
     });
 
+    // https://aws.amazon.com/sagemaker/pricing/ (serverless inference: compute per second by memory size, plus data processed).
     describe("SageMaker serverless (GB-seconds of compute, data processed)", () => {
         const plan = [
             top("ml-endpoints:aws:SageMakerEndpoint", "sm"),
@@ -66,6 +69,9 @@ describe("cost: each target's formula", () => {
         });
     });
 
+    // https://aws.amazon.com/lambda/pricing/ (requests; duration per GB-s by architecture; provisioned concurrency per GB-s configured,
+    // and a lower duration rate for invocations it serves; EventBridge-triggered invocations are requests like any other);
+    // https://aws.amazon.com/api-gateway/pricing/ (HTTP APIs: per request, metered in 512 KB increments).
     describe("Lambda behind an HTTP API (requests, GB-s by architecture, provisioned concurrency, warm-up)", () => {
         const lambda = (fn: Record<string, unknown>, extra: PlannedResource[] = []) => [
             top("ml-endpoints:aws:LambdaEndpoint", "fn"),
@@ -130,6 +136,8 @@ describe("cost: each target's formula", () => {
         });
     });
 
+    // https://cloud.google.com/run/pricing ("CPU only allocated during request processing" vs "CPU always allocated"; idle minimum
+    // instances; requests only under request-based billing); v2 `cpuIdle` is that switch (cloudrunv2 Service resources.cpuIdle).
     describe("Cloud Run (vCPU-s and GiB-s; cpuIdle on: request-based, off: instance-based; min instances)", () => {
         const service = (cpuIdle: boolean, min: number, limits = { cpu: "1", memory: "1Gi" }) => [
             top("ml-endpoints:gcp:CloudRunEndpoint", "run"),
@@ -168,6 +176,8 @@ describe("cost: each target's formula", () => {
         });
     });
 
+    // https://cloud.google.com/vertex-ai/pricing ("You pay for each model deployed to an endpoint, even if no prediction is made";
+    // Vertex AI Prediction does not scale to zero), node-hours per machine type.
     describe("Vertex AI (node-hours per machine type; CPU-utilisation autoscaling)", () => {
         const plan = (spec: Record<string, unknown>) => [
             top("ml-endpoints:gcp:VertexEndpoint", "vx"),
@@ -190,6 +200,8 @@ describe("cost: each target's formula", () => {
         });
     });
 
+    // https://azure.microsoft.com/en-us/pricing/details/machine-learning/ (managed online endpoints bill the VM per instance, no
+    // surcharge); https://azure.microsoft.com/en-us/pricing/details/container-registry/ (registries bill per day by SKU).
     describe("Azure ML managed online (the SKU's VM price per instance; autoscale min and max)", () => {
         const plan = [
             top("ml-endpoints:azure:AzureMlEndpoint", "aml"),
