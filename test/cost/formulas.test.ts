@@ -130,6 +130,11 @@ describe("cost: each target's formula", () => {
             expect(cents(lineUsd(estimate, /HTTP API/, "ceiling"))).to.equal(26.28);
         });
 
+        it("ceiling: reserved concurrency 5 at 200 ms lets 25 req/s through, below a 100 req/s rate limit: 65,700,000 requests ($13.14)", () => {
+            const estimate = target(lambda({ memorySize: 1024, reservedConcurrentExecutions: 5 }, [child("fn", "aws:apigatewayv2/stage:Stage", "fn-stage", { defaultRouteSettings: { throttlingRateLimit: 100 } })]), traffic, "fn");
+            expect(cents(lineUsd(estimate, /^requests/, "ceiling"))).to.equal(13.14);
+        });
+
         it("with no rate limit and no reserved concurrency the ceiling is unbounded, not a number", () => {
             const estimate = target(lambda({ memorySize: 1024 }), traffic, "fn");
             expect(estimate.ceiling.unbounded).to.include("requests");

@@ -353,7 +353,7 @@ function priceLambda(builder: TargetBuilder, fn: PlannedResource, group: readonl
     // The most requests and concurrency the plan lets through: the stage's rate limit, reserved concurrency.
     const reserved = num(fn.inputs["reservedConcurrentExecutions"]);
     const rateLimit = stageRateLimit(group);
-    const ceilingRequests = rateLimit === undefined ? (reserved === undefined ? Infinity : (reserved / latencyS) * SECONDS_PER_MONTH) : rateLimit * SECONDS_PER_MONTH;
+    const ceilingRequests = Math.min(rateLimit ?? Infinity, reserved === undefined ? Infinity : reserved / latencyS) * SECONDS_PER_MONTH;
     const ceilingConcurrency = Math.min(reserved ?? Infinity, rateLimit === undefined ? Infinity : rateLimit * latencyS);
 
     // Invocations the provisioned environments serve: during PC hours (peak hours first), up to PC concurrency.

@@ -63,7 +63,7 @@ export function formatReport(report: CostReport, options: { lines?: boolean } = 
 
 function formatLine(line: CostLine): string {
     const quantity = Number.isFinite(line.quantity.expected) ? line.quantity.expected.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(line.quantity.expected);
-    const price = line.price === undefined ? `${line.priceKey}: no price` : `× $${line.price.usd} /${line.price.unit}${line.price.verified ? "" : " (unverified)"}`;
+    const price = line.price === undefined ? `${line.priceKey}: no price` : `× $${line.price.usd < 0.001 ? line.price.usd.toFixed(10).replace(/0+$/, "") : line.price.usd} /${line.price.unit}${line.price.verified ? "" : " (unverified)"}`;
     return `${line.what}: ${quantity} ${price} = ${formatAmount(line.expected)} expected (floor ${formatAmount(line.floor)}, ceiling ${formatAmount(line.ceiling)})`;
 }
 
