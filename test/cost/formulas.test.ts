@@ -47,6 +47,14 @@ describe("cost: each target's formula", () => {
         it("data processed: 26,280,000 requests × 2 KB = 52.56 GB × $0.016 = $0.84", () => {
             expect(cents(lineUsd(estimate, /data processed/))).to.equal(0.84);
         });
+        // https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html: an update provisions a new (green)
+        // fleet and terminates the blue one after the baking period and TerminationWaitInSeconds (API_BlueGreenUpdatePolicy).
+        it("a blue/green rollout (a green fleet of the same size through a 600 s wait and 300 s termination wait) is a note per deploy: 2 × 0.25 h × $0.23", () => {
+            const endpoint = child("sm", "aws:sagemaker/endpoint:Endpoint", "sm-endpoint", { deploymentConfig: { blueGreenUpdatePolicy: { terminationWaitInSeconds: 300, trafficRoutingConfiguration: { type: "CANARY", waitIntervalInSeconds: 600 } } } });
+            const withRollout = target([...plan, endpoint], { requestsPerDay: 864_000 }, "sm");
+            expect(withRollout.notes).to.include("each blue/green rollout adds 2 × ml.m5.xlarge for 900 s of waits plus provisioning: about $0.12 a deploy, not in the monthly figures");
+            expect(withRollout.floor).to.deep.equal(estimate.floor);
+        });
     });
 
     // https://aws.amazon.com/sagemaker/pricing/ (serverless inference: compute per second by memory size, plus data processed).

@@ -81,6 +81,7 @@ const TARGET_KINDS: Readonly<Record<string, TargetKind>> = {
 
 const TYPES = {
     sagemakerConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    sagemakerEndpoint: "aws:sagemaker/endpoint:Endpoint",
     scalingTarget: "aws:appautoscaling/target:Target",
     scalingPolicy: "aws:appautoscaling/policy:Policy",
     lambdaFunction: "aws:lambda/function:Function",
@@ -308,6 +309,15 @@ function priceSageMaker(builder: TargetBuilder, config: PlannedResource, group: 
                 expected: hours + traffic.batchJobHoursPerMonth,
             }, instanceType);
             if (traffic.batchJobHoursPerMonth > 0) builder.notes.push(`expected includes a ${traffic.batchJobHoursPerMonth} h/month batch job on one more ${instanceType}`);
+            // A blue/green update provisions a new (green) fleet and keeps the old one through the traffic-shifting wait and
+            // TerminationWaitInSeconds (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html,
+            // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html): a cost per rollout.
+            const blueGreen = read(group.find((resource) => resource.type === TYPES.sagemakerEndpoint)?.inputs, "deploymentConfig", "blueGreenUpdatePolicy");
+            const price = builder.price(`${PRICE_KEYS.sagemakerRealtime}${instanceType}`);
+            if (blueGreen !== undefined && price !== undefined) {
+                const seconds = (num(read(blueGreen, "trafficRoutingConfiguration", "waitIntervalInSeconds")) ?? 0) + (num(read(blueGreen, "terminationWaitInSeconds")) ?? 0);
+                builder.notes.push(`each blue/green rollout adds ${min} × ${instanceType} for ${seconds} s of waits plus provisioning: about $${(min * (seconds / 3600) * price.usd).toFixed(2)} a deploy, not in the monthly figures`);
+            }
         }
     }
     builder.line("data processed in and out", PRICE_KEYS.sagemakerDataProcessedGb, { floor: 0, ceiling: monthly * dataGbPerRequest, expected: monthly * dataGbPerRequest });
