@@ -9,8 +9,8 @@
 //   Azure https://prices.azure.com/api/retail/prices?$filter=… (no auth)
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseAwsOffer, parseAzureRetail, parseGcpSkus } from "../lib/cost/price-lists";
-import { Cloud, CloudPrices, Price, PRICE_BOOK } from "../lib/cost/prices";
+import { mergeCloud, parseAwsOffer, parseAzureRetail, parseGcpSkus } from "../lib/cost/price-lists";
+import { Price, PRICE_BOOK } from "../lib/cost/prices";
 import { renderPriceModule } from "../lib/cost/render";
 
 const today = new Date().toISOString().slice(0, 10);
@@ -70,25 +70,21 @@ async function refreshAzure(region: string, skus: readonly string[]): Promise<Re
 }
 
 async function main(): Promise<void> {
-    const book: Record<Cloud, Record<string, Record<string, Price>>> = { aws: {}, gcp: {}, azure: {} };
     for (const cloud of ["aws", "gcp", "azure"] as const) {
+        const found: Record<string, Record<string, Price>> = {};
         for (const [region, existing] of Object.entries(PRICE_BOOK[cloud])) {
             const vmSkus = Object.keys(existing).filter((key) => key.startsWith("azureml.managed.")).map((key) => key.slice("azureml.managed.".length));
-            let found: Record<string, Price> = {};
             try {
-                found = cloud === "aws" ? await refreshAws(region) : cloud === "gcp" ? await refreshGcp(region) : await refreshAzure(region, vmSkus.length > 0 ? vmSkus : ["Standard_DS3_v2"]);
+                found[region] = cloud === "aws" ? await refreshAws(region) : cloud === "gcp" ? await refreshGcp(region) : await refreshAzure(region, vmSkus.length > 0 ? vmSkus : ["Standard_DS3_v2"]);
             } catch (error) {
                 console.error(`${cloud} ${region}: ${(error as Error).message}; keeping its figures as they are`);
             }
-            // Only keys the book already has are refreshed: the estimator reads those, and the lists hold thousands.
-            const refreshed = Object.fromEntries(Object.entries(existing).map(([key, price]) => [key, found[key] ?? price]));
-            const kept = Object.keys(existing).filter((key) => found[key] === undefined);
-            console.log(`${cloud} ${region}: ${Object.keys(existing).length - kept.length} refreshed, ${kept.length} kept as read before${kept.length ? ` (${kept.join(", ")})` : ""}`);
-            book[cloud][region] = refreshed;
         }
+        const { prices, lines } = mergeCloud(PRICE_BOOK[cloud], found);
+        for (const line of lines) console.log(`${cloud} ${line}`);
         const file = path.join(__dirname, "..", "lib", "cost", "prices", `${cloud}.ts`);
         const header = fs.readFileSync(file, "utf8").split("\nimport")[0]!.split("\n").map((line) => line.replace(/^\/\/ ?/, "")).join("\n");
-        fs.writeFileSync(file, renderPriceModule(cloud, book[cloud] as CloudPrices, header));
+        fs.writeFileSync(file, renderPriceModule(cloud, prices, header));
     }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseAwsOffer, parseAzureRetail, parseGcpSkus, PriceListError } from "../../policy/lib/cost/price-lists";
+import { mergeCloud, parseAwsOffer, parseAzureRetail, parseGcpSkus, PriceListError } from "../../policy/lib/cost/price-lists";
 import { PRICE_BOOK, readDates } from "../../policy/lib/cost/prices";
 import { renderPriceModule } from "../../policy/lib/cost/render";
 import { REPO_ROOT } from "../harness/run-program";
@@ -55,6 +55,17 @@ describe("cost: price-list parsers (refresh script)", () => {
         expect(() => parseAwsOffer({} as never, "aws.json", READ)).to.throw(PriceListError, "aws.json: not an AWS offer file (expected offerCode, products and terms.OnDemand)");
         expect(() => parseGcpSkus({ error: { code: 403 } } as never, "us-central1", "gcp.json", READ)).to.throw(PriceListError, "gcp.json: not a Cloud Billing Catalog skus.list response (expected skus[])");
         expect(() => parseAzureRetail({ items: [] } as never, "eastus", "azure.json", READ)).to.throw(PriceListError, "azure.json: not an Azure Retail Prices API response (expected Items[])");
+    });
+
+    it("a refresh replaces what the API gave, keeps (and lists) what it did not, and adds nothing the book does not price", () => {
+        const found = { "us-east-1": parseAwsOffer(sample("aws-lambda-us-east-1.json"), "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-1/index.json", READ) };
+        const { prices, lines } = mergeCloud(PRICE_BOOK.aws, found);
+        expect(prices["us-east-1"]!["lambda.request"]).to.include({ verified: true, source: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/us-east-1/index.json" });
+        expect(prices["us-east-1"]!["sagemaker.realtime.ml.m5.xlarge"]).to.deep.equal(PRICE_BOOK.aws["us-east-1"]!["sagemaker.realtime.ml.m5.xlarge"]);
+        expect(Object.keys(prices["us-east-1"]!)).to.deep.equal(Object.keys(PRICE_BOOK.aws["us-east-1"]!));
+        expect(prices["eu-west-1"]).to.deep.equal(PRICE_BOOK.aws["eu-west-1"]);
+        expect(lines[0]).to.match(/^eu-west-1: 0 refreshed, 9 kept as read before/);
+        expect(lines.find((line) => line.startsWith("us-east-1"))).to.match(/^us-east-1: 5 refreshed, \d+ kept as read before \(.*sagemaker\.realtime\.ml\.m5\.xlarge/);
     });
 
     it("the price modules are what the renderer writes (so a refresh diff shows only figures and dates)", () => {

@@ -1,4 +1,4 @@
-import type { Price, PriceUnit, RegionPrices } from "./prices";
+import type { CloudPrices, Price, PriceUnit, RegionPrices } from "./prices";
 import { PRICE_KEYS } from "./prices";
 
 // Parsers of the clouds' public price-list APIs, for the refresh script (policy/scripts/refresh-prices.ts). Pure:
@@ -167,4 +167,32 @@ export function parseAzureRetail(response: AzureRetail, region: string, source: 
         }
     }
     return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A region's prices after a refresh: each key the book has takes the figure the API gave, if it gave one; the others
+ * stay as read before (and are listed), so a figure the API no longer matches never silently disappears or becomes 0.
+ * Keys the API gave that the book does not have are left out: the estimator reads only the book's keys.
+ */
+export function mergeRefreshed(existing: RegionPrices, found: RegionPrices): { prices: RegionPrices; refreshed: string[]; kept: string[] } {
+    const keys = Object.keys(existing);
+    return {
+        prices: Object.fromEntries(keys.map((key) => [key, found[key] ?? existing[key]!])),
+        refreshed: keys.filter((key) => found[key] !== undefined),
+        kept: keys.filter((key) => found[key] === undefined),
+    };
+}
+
+/** `mergeRefreshed` over every region of a cloud; a region missing from `found` keeps all its figures. */
+export function mergeCloud(existing: CloudPrices, found: Readonly<Record<string, RegionPrices>>): { prices: CloudPrices; lines: string[] } {
+    const prices: Record<string, RegionPrices> = {};
+    const lines: string[] = [];
+    for (const [region, before] of Object.entries(existing)) {
+        const merged = mergeRefreshed(before, found[region] ?? {});
+        prices[region] = merged.prices;
+        lines.push(`${region}: ${merged.refreshed.length} refreshed, ${merged.kept.length} kept as read before${merged.kept.length ? ` (${merged.kept.join(", ")})` : ""}`);
+    }
+    return { prices, lines };
 }
