@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { mergeCloud, parseAwsOffer, parseAzureRetail, parseGcpSkus } from "../lib/cost/price-lists";
 import { Price, PRICE_BOOK } from "../lib/cost/prices";
-import { renderPriceModule } from "../lib/cost/render";
+import { headerOf, renderPriceModule } from "../lib/cost/render";
 
 const today = new Date().toISOString().slice(0, 10);
 const AWS_OFFERS = ["AWSLambda", "AmazonSageMaker", "AmazonApiGateway"];
@@ -83,8 +83,7 @@ async function main(): Promise<void> {
         const { prices, lines } = mergeCloud(PRICE_BOOK[cloud], found);
         for (const line of lines) console.log(`${cloud} ${line}`);
         const file = path.join(__dirname, "..", "lib", "cost", "prices", `${cloud}.ts`);
-        const header = fs.readFileSync(file, "utf8").split("\nimport")[0]!.split("\n").map((line) => line.replace(/^\/\/ ?/, "")).join("\n");
-        fs.writeFileSync(file, renderPriceModule(cloud, prices, header));
+        fs.writeFileSync(file, renderPriceModule(cloud, prices, headerOf(fs.readFileSync(file, "utf8"))));
     }
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { mergeCloud, parseAwsOffer, parseAzureRetail, parseGcpSkus, PriceListError } from "../../policy/lib/cost/price-lists";
 import { PRICE_BOOK, readDates } from "../../policy/lib/cost/prices";
-import { renderPriceModule } from "../../policy/lib/cost/render";
+import { headerOf, renderPriceModule } from "../../policy/lib/cost/render";
 import { REPO_ROOT } from "../harness/run-program";
 
 // The refresh script's parsers on saved responses (test/fixtures/price-lists/, written to each API's documented
@@ -72,8 +72,7 @@ describe("cost: price-list parsers (refresh script)", () => {
         for (const cloud of ["aws", "gcp", "azure"] as const) {
             const file = path.join(REPO_ROOT, "policy/lib/cost/prices", `${cloud}.ts`);
             const text = fs.readFileSync(file, "utf8");
-            const header = text.split("\nimport")[0]!.split("\n").map((line) => line.replace(/^\/\/ ?/, "")).join("\n");
-            expect(renderPriceModule(cloud, PRICE_BOOK[cloud], header), cloud).to.equal(text);
+            expect(renderPriceModule(cloud, PRICE_BOOK[cloud], headerOf(text)), cloud).to.equal(text);
         }
     });
 

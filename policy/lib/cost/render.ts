@@ -13,3 +13,8 @@ export function renderPriceModule(cloud: keyof typeof EXPORT_NAMES, prices: Clou
     const comment = header.split("\n").map((line) => `// ${line}`.trimEnd()).join("\n");
     return `${comment}\nimport type { CloudPrices } from "../prices";\n\nexport const ${EXPORT_NAMES[cloud]}: CloudPrices = {\n${regions.join("\n")}\n};\n`;
 }
+
+/** The header comment of a rendered module, as `renderPriceModule` takes it (so a rewrite keeps it). */
+export function headerOf(moduleText: string): string {
+    return moduleText.split("\nimport")[0]!.split("\n").map((line) => line.replace(/^\/\/ ?/, "")).join("\n");
+}
