@@ -1,4 +1,5 @@
 import { asCount, list, peek, read } from "../props";
+import { isVertexDeployment } from "../serving";
 import { Amount, amountOf, sum } from "./amount";
 import { Cloud, CloudPrices, MACHINE_VCPUS, Price, PRICE_BOOK, PRICE_KEYS, priceOf } from "./prices";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, ratesOf, requestsPerMonth, SECONDS_PER_MONTH, TrafficProfile } from "./traffic";
@@ -209,7 +210,7 @@ function estimateTarget(name: string, componentType: string | undefined, group: 
         builder.kind = builder.kind === "other" ? "cloudrun" : builder.kind;
         priceCloudRun(builder, service, options);
     }
-    for (const deployment of of(TYPES.dynamic).filter((resource) => resource.inputs["kind"] === "ml-endpoints:gcp:VertexModelDeployment" || resource.inputs["minReplicaCount"] !== undefined)) {
+    for (const deployment of of(TYPES.dynamic).filter((resource) => isVertexDeployment(resource.type, resource.inputs))) {
         builder.cloud = "gcp";
         builder.region = str(peek(deployment.inputs, "region")) ?? anyLocation("gcp:") ?? options.gcpRegion;
         builder.kind = builder.kind === "other" ? "vertex" : builder.kind;
