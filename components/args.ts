@@ -50,6 +50,12 @@ export interface ModelArgs {
      * used as is. Default: none; give this or `path`.
      */
     readonly artifactUri?: pulumi.Input<string>;
+    /**
+     * Days an overwritten or deleted copy of an uploaded artifact (a noncurrent object version) stays
+     * recoverable before the bucket's lifecycle rule deletes it. Uploaded artifacts themselves are never
+     * deleted by an update: they stay while anything may still serve them. Default: 30.
+     */
+    readonly retentionDays?: number;
 }
 
 /** The serving container image. Give at most one of `context` and `uri`. */
@@ -64,6 +70,8 @@ export interface ImageArgs {
     readonly dockerfile?: string;
     /** The build platform. Default: `linux/amd64`. */
     readonly platform?: string;
+    /** Docker build arguments (`--build-arg`); they are part of the image tag. Default: none. */
+    readonly buildArgs?: Record<string, string>;
     /**
      * An existing image, ideally pinned by digest (`…@sha256:…`), used as is instead of building.
      * Default: none (build from `context`).

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
+import type { ModelArgs } from "./args";
 import { fingerprintFiles } from "./fingerprint";
 import { resolveProjectPath } from "./project-path";
-import { EndpointArgsError } from "./settings";
+import { EndpointArgsError, nameSlug } from "./settings";
 
 /** The file every target's server loads; see app/README.md. */
 export const MODEL_FILE = "model.onnx";
@@ -45,4 +46,33 @@ export function packModelTarball(model: LocalModel): string {
         fs.renameSync(partial, file); // never leave a half-written archive where a later run would trust it
     }
     return file;
+}
+
+/** Hex digits of the content hash kept in artifact paths: 64 bits, so two different models never share a path. */
+export const ARTIFACT_HASH_DIGITS = 16;
+/** Days a noncurrent (overwritten or deleted) artifact version stays recoverable when the stack sets no `model.retentionDays`. */
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 30;
+
+/**
+ * Where one artifact lives inside its bucket or container: `<name>/<version>/<content hash>`. The hash makes
+ * the path immutable: new bytes under the same version get a new path, so nothing is ever rewritten in place
+ * (no instance serves a mix of old and new) and each upload is a new object, never a same-name replacement
+ * (which on GCS deletes the new file: pulumi-gcp#152).
+ */
+export function artifactPath(model: Pick<ModelArgs, "name" | "version">, contentHash: string): string {
+    return `${modelPathPrefix(model)}${nameSlug(model.version, 64)}/${contentHash.slice(0, ARTIFACT_HASH_DIGITS)}`;
+}
+
+/** `<name>/`: every version and content of one model, e.g. what a serving role may read so a rollback still can. */
+export function modelPathPrefix(model: Pick<ModelArgs, "name">): string {
+    return `${nameSlug(model.name, 100)}/`;
+}
+
+/** `model.retentionDays`, checked: a whole number of days ≥ 1 (the unit every cloud's lifecycle rule takes). */
+export function artifactRetentionDays(component: string, model: Pick<ModelArgs, "retentionDays">): number {
+    const days = model.retentionDays ?? DEFAULT_ARTIFACT_RETENTION_DAYS;
+    if (!Number.isInteger(days) || days < 1) {
+        throw new EndpointArgsError(`${component}: model.retentionDays ${days} must be a whole number of days ≥ 1`);
+    }
+    return days;
 }

@@ -54,6 +54,12 @@ export interface TargetDefaults {
     readonly supportedAuth: readonly AuthMode[];
 }
 
+/** One broken rule of a target's args: the field, and a message that states the value and what is allowed. */
+export interface ArgsProblem {
+    readonly path: readonly string[];
+    readonly message: string;
+}
+
 /** A component's args broke a rule; the message names the component, the field, the value and what is allowed. */
 export class EndpointArgsError extends pulumi.RunError {}
 
@@ -126,5 +132,6 @@ export function toGcpLabels(tags: Record<string, string>): Record<string, string
  * for cloud names that are shorter or stricter than Pulumi's.
  */
 export function nameSlug(text: string, maxLength: number): string {
-    return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, maxLength);
+    // Trim dashes after cutting too: a cut can end on one, and SageMaker's (and most clouds') name patterns refuse it.
+    return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, maxLength).replace(/-+$/, "");
 }

@@ -1,30 +1,47 @@
 /**
- * `npm run bench`: starts the built server on the sample model (access logs
- * and metrics on, logs written to a file) and drives it with autocannon from
- * this separate process: req/s and p50/p99 at 1 and 16 connections for
- * single-row JSON requests, plus cold start (spawn → first 200 prediction).
+ * `npm run bench`: the inference server against its bare ceiling, in one run,
+ * on the sample model (a 100-tree forest, 10 features), over loopback, with
+ * autocannon in this process as the load generator. The app runs as built
+ * (dist/server.js) with access logs and metrics on (logs go to a file); the
+ * bare ceiling (scripts/bare-server.ts) is node:http + onnxruntime-node on one
+ * thread with no validation, metrics or logs. It prints:
+ * - throughput at 16 connections, app vs bare (single-row requests; target ≥ 0.85×);
+ * - scaling: WORKERS=all cores vs WORKERS=1 on 100-row batches, the load generator pinned to the last CPU
+ *   with taskset (target ≥ 1.7× on 2 cores);
+ * - p50 at 1 connection (target ≤ 80 µs);
+ * - 1,000 connections: health p99, admitted p99, shed (503) count, peak RSS (targets ≤ 1 s, ≤ 250 ms, < 300 MB);
+ * - health p99 during back-to-back maximal (50,000-row) batches (target ≤ 1 s);
+ * - cold start, spawn → first 200 prediction (target ≤ 150 ms).
+ * Health is probed by scripts/health-probe.ts in its own process, on a fresh connection each time.
  *
- * autocannon keeps latencies in an integer-millisecond histogram, too coarse
- * for sub-millisecond answers, so percentiles come from its per-response
- * `responseTime` events (float ms) instead.
+ * autocannon keeps latencies in an integer-millisecond histogram, too coarse for sub-millisecond answers, so
+ * percentiles come from its per-response `responseTime` events (float ms) instead.
  *
  * Env: BENCH_SECONDS (default 10), COLD_STARTS (default 7).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "./free-port";
 
 const APP = join(__dirname, "..");
 const SERVER = join(APP, "dist", "server.js");
+const BARE = join(__dirname, "bare-server.ts");
+const PROBE = join(__dirname, "health-probe.ts");
 const MODEL_DIR = join(APP, "model");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COLD_STARTS = Number(process.env.COLD_STARTS ?? 7);
+const CPUS = availableParallelism();
 const ROW = [0.5, -1.2, 0.3, 2.1, -0.7, 0.0, 1.1, -0.4, 0.9, -1.6];
-const BODY = JSON.stringify({ instances: [ROW] });
+const SINGLE = JSON.stringify({ instances: [ROW] });
+const rows = (n: number) => JSON.stringify({ instances: Array.from({ length: n }, (_, r) => ROW.map((v, f) => Math.round((v + ((r * 7 + f) % 13) / 4) * 100) / 100)) });
+const BATCH_100 = rows(100);
+const MAXIMAL = rows(50_000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function predictOnce(port: number): Promise<number> {
   return new Promise((resolve) => {
@@ -33,19 +50,26 @@ function predictOnce(port: number): Promise<number> {
       res.on("end", () => resolve(res.statusCode ?? 0));
     });
     req.on("error", () => resolve(0));
-    req.end(BODY);
+    req.end(SINGLE);
   });
 }
 
-function startServer(port: number, env: Record<string, string>, logFile?: string): ChildProcess {
-  // Logs go straight to a file (or /dev/null for cold starts), so reading them costs this process nothing.
+function start(args: string[], port: number, env: Record<string, string>, logFile?: string): ChildProcess {
+  // Logs go straight to a file (or /dev/null), so reading them costs this process nothing.
   const out = openSync(logFile ?? "/dev/null", "w");
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", MODEL_DIR, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", out, "inherit"],
   });
   closeSync(out);
   return child;
+}
+
+async function ready(port: number, child: ChildProcess): Promise<void> {
+  while ((await predictOnce(port)) !== 200) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    await sleep(5);
+  }
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -59,25 +83,22 @@ function stop(child: ChildProcess): Promise<void> {
 async function coldStart(): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = startServer(port, {});
+  const child = start([SERVER], port, { DRAIN_MS: "0" });
   try {
-    for (;;) {
-      if ((await predictOnce(port)) === 200) return performance.now() - started;
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await ready(port, child);
+    return performance.now() - started;
   } finally {
     await stop(child);
   }
 }
 
 interface Load {
-  label: string;
   rps: number;
   p50: number;
   p99: number;
+  ok: number;
+  shed: number;
   errors: number;
-  /** CPU used, as % of one core: tells whether the server or the load generator was the limit. */
   serverCpu: number;
   clientCpu: number;
 }
@@ -94,79 +115,147 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+function rssMb(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function drive(server: ChildProcess, port: number, connections: number, seconds: number, label: string): Promise<Load> {
+async function drive(server: ChildProcess, port: number, connections: number, seconds: number, body: string, path = "/predict"): Promise<Load> {
   const latencies: number[] = [];
+  let shed = 0;
   const started = performance.now();
   const serverCpuBefore = processCpuSeconds(server.pid!);
   const clientCpuBefore = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const options = {
-      url: `http://127.0.0.1:${port}/predict`,
-      method: "POST" as const,
-      headers: { "content-type": "application/json" },
-      body: BODY,
-      connections,
-      duration: seconds,
-    };
-    const instance = autocannon(options, (err, res) => (err ? reject(err) : resolve(res)));
+    const instance = autocannon(
+      { url: `http://127.0.0.1:${port}${path}`, method: "POST", headers: { "content-type": "application/json" }, body, connections, duration: seconds, timeout: 30 },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
     instance.on("response", (_client, status, _bytes, ms) => {
       if (status === 200) latencies.push(ms);
+      else if (status === 503) shed++;
     });
   });
   const wall = (performance.now() - started) / 1000;
   const clientCpu = process.cpuUsage(clientCpuBefore);
-  const sorted = Float64Array.from(latencies).sort();
   return {
+    rps: latencies.length / wall,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ok: latencies.length,
+    shed,
+    errors: result.errors + result.timeouts + (result.non2xx - shed),
     serverCpu: ((processCpuSeconds(server.pid!) - serverCpuBefore) / wall) * 100,
     clientCpu: ((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100,
-    label,
-    rps: result.requests.average,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    errors: result.errors + result.non2xx,
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+/** Probes health in its own process while `during` runs; returns p99 and max (ms) and failures. */
+async function withHealthProbe<T>(port: number, during: () => Promise<T>): Promise<{ result: T; p99: number; max: number; probes: number; failures: number }> {
+  const probe = spawn(process.execPath, ["--import", "tsx", PROBE], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  probe.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((r) => probe.once("exit", () => r()));
+  await sleep(600); // tsx start-up
+  const result = await during();
+  probe.kill("SIGTERM");
+  await exited;
+  const { latencies, failures } = JSON.parse(out) as { latencies: number[]; failures: number };
+  return { result, p99: percentile(latencies, 99), max: Math.max(...latencies), probes: latencies.length, failures };
 }
+
+function pin(pid: number, cpus: string): void {
+  try {
+    execFileSync("taskset", ["-a", "-pc", cpus, String(pid)], { stdio: "ignore" });
+  } catch {
+    console.error(`  (taskset unavailable: pid ${pid} not pinned to ${cpus})`);
+  }
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+type Row = [measure: string, value: string, target: string, met: boolean | undefined];
 
 async function main(): Promise<void> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
   if (!existsSync(join(MODEL_DIR, "model.onnx"))) throw new Error("app/model/model.onnx is missing: run npm run train first");
+  const logDir = mkdtempSync(join(tmpdir(), "bench-logs-"));
+  const results: Row[] = [];
+  const allCpus = `0-${CPUS - 1}`;
 
   const colds: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) colds.push(await coldStart());
 
-  const logDir = mkdtempSync(join(tmpdir(), "bench-logs-"));
-  const loads: Load[] = [];
-  for (const accessLog of ["true", "false"]) {
-    const port = await freePort();
-    const logFile = join(logDir, `access-${accessLog}.log`);
-    const server = startServer(port, { ACCESS_LOG: accessLog, LOG_LEVEL: "info" }, logFile);
-    while ((await predictOnce(port)) !== 200) await new Promise((r) => setTimeout(r, 5));
-    await drive(server, port, 16, 2, "warm-up");
-    const suffix = accessLog === "true" ? "" : ", access log off";
-    if (accessLog === "true") loads.push(await drive(server, port, 1, SECONDS, `1 connection${suffix}`));
-    loads.push(await drive(server, port, 16, SECONDS, `16 connections${suffix}`));
+  // Bare ceiling.
+  let port = await freePort();
+  const bare = start(["--import", "tsx", BARE], port, {});
+  await ready(port, bare);
+  await drive(bare, port, 16, 2, SINGLE);
+  const bare16 = await drive(bare, port, 16, SECONDS, SINGLE);
+  await stop(bare);
+
+  // The app, logs and metrics on.
+  port = await freePort();
+  const app = start([SERVER], port, { ACCESS_LOG: "true", LOG_LEVEL: "info", DRAIN_MS: "0" }, join(logDir, "app.log"));
+  await ready(port, app);
+  await drive(app, port, 16, 2, SINGLE);
+  const app1 = await drive(app, port, 1, SECONDS, SINGLE);
+  const app16 = await drive(app, port, 16, SECONDS, SINGLE);
+  let rssPeak = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(app.pid!))), 100);
+  const flood = await withHealthProbe(port, () => drive(app, port, 1000, SECONDS, SINGLE));
+  clearInterval(sampler);
+  const batches = await withHealthProbe(port, () => drive(app, port, CPUS + 1, SECONDS, MAXIMAL));
+  await stop(app);
+  const logLines = readFileSync(join(logDir, "app.log"), "utf8").split("\n").length - 1;
+
+  // Scaling: the load generator (this process) pinned to the last CPU, the server on all of them.
+  pin(process.pid, String(CPUS - 1));
+  const scaling: Record<string, Load> = {};
+  for (const workers of [1, CPUS]) {
+    port = await freePort();
+    const server = start([SERVER], port, { WORKERS: String(workers), ACCESS_LOG: "true", DRAIN_MS: "0" }, join(logDir, `scaling-${workers}.log`));
+    pin(server.pid!, allCpus);
+    await ready(port, server);
+    await drive(server, port, 16, 2, BATCH_100);
+    scaling[workers] = await drive(server, port, 16, SECONDS, BATCH_100);
     await stop(server);
-    const lines = readFileSync(logFile, "utf8").split("\n").length - 1;
-    console.error(`  server with ACCESS_LOG=${accessLog} wrote ${lines} log lines`);
   }
+  pin(process.pid, allCpus);
   rmSync(logDir, { recursive: true, force: true });
 
-  const rows = [
-    ["load (single-row POST /predict)", "req/s", "p50 ms", "p99 ms", "errors", "server CPU", "autocannon CPU"],
-    ...loads.map((l) => [l.label, l.rps.toFixed(0), l.p50.toFixed(3), l.p99.toFixed(3), String(l.errors), `${l.serverCpu.toFixed(0)}%`, `${l.clientCpu.toFixed(0)}%`]),
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "));
-  console.log(`cold start (spawn → first 200 prediction), median of ${colds.length}: ${median(colds).toFixed(0)} ms  [${colds.map((c) => c.toFixed(0)).join(", ")}]`);
+  const ratio = app16.rps / bare16.rps;
+  const scale = scaling[CPUS]!.rps / scaling[1]!.rps;
+  const coldMedian = median(colds);
+  results.push(
+    ["bare ceiling, 16 connections, single row", `${bare16.rps.toFixed(0)} req/s (p50 ${bare16.p50.toFixed(3)} ms, server CPU ${bare16.serverCpu.toFixed(0)}%, autocannon ${bare16.clientCpu.toFixed(0)}%)`, "", undefined],
+    ["app, 16 connections, single row", `${app16.rps.toFixed(0)} req/s (p50 ${app16.p50.toFixed(3)} ms, p99 ${app16.p99.toFixed(3)} ms, server CPU ${app16.serverCpu.toFixed(0)}%, autocannon ${app16.clientCpu.toFixed(0)}%)`, "", undefined],
+    ["app / bare at 16 connections", `${ratio.toFixed(2)}×`, "≥ 0.85×", ratio >= 0.85],
+    ["p50 at 1 connection", `${(app1.p50 * 1000).toFixed(0)} µs (p99 ${(app1.p99 * 1000).toFixed(0)} µs, ${app1.rps.toFixed(0)} req/s)`, "≤ 80 µs", app1.p50 * 1000 <= 80],
+    [`scaling, 100-row batches: WORKERS=${CPUS} vs 1`, `${scale.toFixed(2)}× (${scaling[CPUS]!.rps.toFixed(0)} vs ${scaling[1]!.rps.toFixed(0)} req/s; server CPU ${scaling[CPUS]!.serverCpu.toFixed(0)}% vs ${scaling[1]!.serverCpu.toFixed(0)}%)`, "≥ 1.7× on 2 cores", scale >= 1.7],
+    ["1,000 connections: health p99", `${flood.p99.toFixed(1)} ms (max ${flood.max.toFixed(1)} ms, ${flood.probes} probes, ${flood.failures} failed)`, "≤ 1000 ms", flood.p99 <= 1000 && flood.failures === 0],
+    ["1,000 connections: admitted p99", `${flood.result.p99.toFixed(1)} ms (${flood.result.ok} answered 200, ${flood.result.rps.toFixed(0)}/s)`, "≤ 250 ms", flood.result.p99 <= 250],
+    ["1,000 connections: shed with 503", `${flood.result.shed} (other errors ${flood.result.errors})`, "the rest", undefined],
+    ["1,000 connections: peak RSS", `${rssPeak.toFixed(0)} MB`, "< 300 MB", rssPeak < 300],
+    [`health p99 during back-to-back 50,000-row batches (${CPUS + 1} clients)`, `${batches.p99.toFixed(1)} ms (max ${batches.max.toFixed(1)} ms, ${batches.result.ok} batches, ${batches.failures} failed probes)`, "≤ 1000 ms", batches.p99 <= 1000 && batches.failures === 0],
+    [`cold start (spawn → first 200), median of ${colds.length}`, `${coldMedian.toFixed(0)} ms [${colds.map((c) => c.toFixed(0)).join(", ")}]`, "≤ 150 ms", coldMedian <= 150],
+  );
+  console.log(`machine: ${CPUS} CPUs; ${SECONDS} s per load; app access log wrote ${logLines} lines`);
+  const widths = [0, 1, 2].map((c) => Math.max(...results.map((r) => String(r[c]).length)));
+  for (const [measure, value, target, met] of results) {
+    console.log(`${measure.padEnd(widths[0]!)}  ${value.padEnd(widths[1]!)}  ${target.padEnd(widths[2]!)}  ${met === undefined ? "" : met ? "met" : "MISSED"}`);
+  }
 }
 
 main().catch((err) => {

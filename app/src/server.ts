@@ -3,15 +3,20 @@
  * `<image> serve`; every other target runs it without arguments.
  *
  * It listens first (SageMaker wants connections accepted quickly), answers
- * health checks with 503 until the model is loaded, and exits non-zero with
- * a message naming the path if the model cannot be loaded.
+ * health checks with 503 until the model is loaded by the inference workers,
+ * and exits non-zero with a message naming the path if it cannot be loaded.
  */
 import { createServer } from "node:http";
 import { readConfig, type Config } from "./config";
-import { createListener } from "./http/listener";
+import { Admission } from "./http/admission";
+import { ConnectionGuard } from "./http/connections";
+import { createListener, type Tracked } from "./http/listener";
 import { buildRouter, type ServerState } from "./http/routes";
 import { installShutdown } from "./http/shutdown";
-import { loadModel } from "./model/load";
+import { InferencePool } from "./inference/pool";
+import { Classifier } from "./model/classifier";
+import { downloadIfConfigured } from "./model/load";
+import { locateModel } from "./model/locate";
 import { createLogger, type Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 
@@ -28,34 +33,94 @@ async function main(): Promise<void> {
     if (args.length > 1 || (args[0] !== undefined && args[0] !== "serve")) {
       throw new Error(`unknown arguments "${args.join(" ")}": the only accepted argument is "serve"`);
     }
-    config = readConfig();
+    config = readConfig(process.env, args);
   } catch (err) {
     process.stderr.write(`ml-endpoints-app: ${(err as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const { logger, dropped } = createLogger(config.logLevel, config.logBufferBytes);
   const metrics = new Metrics();
-  const state: ServerState = { model: undefined, closing: false };
-  const server = createServer(createListener(buildRouter(config, state, metrics), state, metrics, logger, config.accessLog));
-  // Longer than the load balancers' idle timeouts (ALB 60 s), so they close first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  metrics.sources.droppedLogLines = dropped;
+  const state: ServerState = { pool: undefined, local: undefined, model: undefined, closing: false };
+  const requests = new Map<import("node:http").IncomingMessage, Tracked>();
+  const guard = new ConnectionGuard(config.maxConnections, config.healthReserve, metrics);
+  const admission = new Admission(config.maxInFlight, config.maxBufferedBytes, metrics);
+  const { onRequest, onCheckContinue } = createListener({
+    router: buildRouter(config, state, metrics),
+    state,
+    metrics,
+    logger,
+    config,
+    admission,
+    guard,
+    requests,
+  });
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Timeouts are enforced by a sweep at this interval (default 30 s, which made a 66 s headers timeout ~90 s).
+      connectionsCheckingInterval: 1000,
+    },
+    onRequest,
+  );
+  server.on("checkContinue", onCheckContinue);
+  guard.install(server);
 
   server.once("error", (err) => {
     logger.fatal({ err: err.message, port: config.port }, "cannot listen");
     exitWith(logger, 1);
   });
-  server.listen(config.port, config.host, () => logger.info({ host: config.host, port: config.port }, "listening"));
-  installShutdown(server, state, logger, config.shutdownTimeoutMs);
+  server.listen(config.port, config.host, () =>
+    logger.info(
+      {
+        host: config.host,
+        port: config.port,
+        platform: config.platform,
+        workers: config.workers,
+        maxConcurrentRequests: config.maxInFlight,
+        maxBufferedBytes: config.maxBufferedBytes,
+        maxConnections: config.maxConnections,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+        drainMs: config.drainMs,
+      },
+      "listening",
+    ),
+  );
+  // Exiting while onnxruntime is creating a session aborts the process, so the exit waits for the main thread's.
+  let localLoad: Promise<unknown> = Promise.resolve();
+  installShutdown({ server, state, logger, config, requests, guard, exit: (code) => void localLoad.finally(() => exitWith(logger, code)) });
 
   const started = performance.now();
   try {
-    state.model = await loadModel(config, logger);
+    await downloadIfConfigured(config, logger);
+    const path = locateModel(config);
+    state.pool = await InferencePool.start(
+      config.workers,
+      { path, name: config.modelName, version: config.modelVersion },
+      {
+        onWorkerExit: (index, code, jobs) => {
+          metrics.workerRestarts.inc();
+          logger.error({ worker: index, code, failedJobs: jobs }, "inference worker exited; replacing it");
+        },
+      },
+    );
   } catch (err) {
     logger.fatal({ error: (err as Error).message }, "model load failed");
     exitWith(logger, 1);
   }
-  const model = state.model;
+  const pool = state.pool;
+  const model = pool.info!;
+  state.model = model;
+  metrics.sources.readyWorkers = () => pool.readyWorkers;
+  if (config.fastPathBytes > 0) {
+    // After readiness, so it never delays it; until then tiny bodies go to the pool like the rest.
+    localLoad = Classifier.load(model.path, { name: config.modelName, version: config.modelVersion }).then(
+      (local) => (state.local = local),
+      (err: Error) => logger.warn({ error: err.message }, "main-thread fast path unavailable; every request goes to the workers"),
+    );
+  }
   logger.info(
     {
       path: model.path,
@@ -63,6 +128,7 @@ async function main(): Promise<void> {
       version: model.version,
       features: model.featureCount,
       classes: model.classLabels,
+      workers: `${pool.readyWorkers}/${pool.size} ready`,
       ms: Math.round(performance.now() - started),
       uptimeMs: Math.round(process.uptime() * 1000),
     },

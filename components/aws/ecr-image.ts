@@ -2,11 +2,22 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageArgs } from "../args";
-import { ImageBuildArgs, resolveImageBuild } from "../image-build";
+import { ImageBuildArgs, imageBuildArgs, resolveImageBuild } from "../image-build";
+import { awsPlacement } from "./iam";
 
 export interface EcrImageArgs extends ImageBuildArgs {
-    /** How many tagged images the repository keeps before the lifecycle policy expires older ones. Default: 20. */
-    readonly keepImages?: number;
+    /**
+     * Days after which the lifecycle policy expires *untagged* images (leftovers of interrupted pushes). Tagged
+     * images are never expired: every image pushed here keeps its immutable content tag, and an old Lambda version
+     * or a retained SageMaker model may still pull it (by digest). Default: 14.
+     */
+    readonly untaggedExpiryDays?: number;
+    /**
+     * Delete the repository with its images on `pulumi destroy`. `docker.Image` deletes no tags when destroyed,
+     * so without this DeleteRepository always fails (RepositoryNotEmptyException). Default: false; the stack
+     * program sets it outside prod.
+     */
+    readonly forceDelete?: boolean;
     /** Tags for the repository. Default: none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -21,7 +32,7 @@ export class EcrImage extends pulumi.ComponentResource {
     public readonly repository: aws.ecr.Repository;
     /** The image, pinned by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:…`. */
     public readonly imageUri: pulumi.Output<string>;
-    /** The tag pushed: the first 16 hex digits of the build context's sha256, so an unchanged context never rebuilds. */
+    /** The tag pushed: 16 hex digits of a sha256 over the context, Dockerfile, platform and build args (see `resolveImageBuild`). */
     public readonly contextTag: string;
 
     constructor(name: string, args: EcrImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -33,20 +44,27 @@ export class EcrImage extends pulumi.ComponentResource {
             imageScanningConfiguration: { scanOnPush: true },
             imageTagMutability: "IMMUTABLE",
             encryptionConfigurations: [{ encryptionType: "AES256" }],
-            forceDelete: false,
+            forceDelete: args.forceDelete ?? false,
             tags: args.tags,
         }, { parent: this });
 
+        // A count rule ("keep the last N") expired images that a published Lambda version (a canary's stable
+        // version) or a retained SageMaker model still pulls, by digest, on every cold start or scale-out. ECR's
+        // lifecycle policy cannot see those references, so it may only expire what nothing can reference: untagged images.
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: this.repository.name,
-            policy: JSON.stringify({
-                rules: [{
-                    rulePriority: 1,
-                    description: "Keep the most recent images; older ones are never served again.",
-                    selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: args.keepImages ?? 20 },
-                    action: { type: "expire" },
-                }],
-            }),
+            policy: JSON.stringify(lifecyclePolicyDocument(args.untaggedExpiryDays ?? 14)),
+        }, { parent: this });
+
+        // Lambda pulls a container image with its own service principal, which the repository policy must allow
+        // for this account's functions ("Amazon ECR permissions", Lambda Developer Guide). Without it a
+        // least-privilege deployer fails with "Lambda does not have permission to access the ECR image", and a
+        // broad one has Lambda write the policy itself, outside Pulumi.
+        const where = awsPlacement(this);
+        new aws.ecr.RepositoryPolicy(`${name}-lambda-pull`, {
+            repository: this.repository.name,
+            policy: pulumi.all([where.partition, where.region, where.account]).apply(([partition, region, account]) =>
+                JSON.stringify(lambdaPullPolicyDocument(partition, region, account))),
         }, { parent: this });
 
         // Short-lived registry credentials, fetched per run: never a stored key.
@@ -64,6 +82,32 @@ export class EcrImage extends pulumi.ComponentResource {
 
         this.registerOutputs({ repositoryUrl: this.repository.repositoryUrl, imageUri: this.imageUri });
     }
+}
+
+/** Expire untagged images only; tagged images may be referenced by a live Lambda version or SageMaker model. */
+export function lifecyclePolicyDocument(untaggedExpiryDays: number): object {
+    return {
+        rules: [{
+            rulePriority: 1,
+            description: `Expire untagged images after ${untaggedExpiryDays} days; tagged images may still be served by an old Lambda version or a retained SageMaker model.`,
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedExpiryDays },
+            action: { type: "expire" },
+        }],
+    };
+}
+
+/** The statement Lambda itself would add: pull, by lambda.amazonaws.com, for this account's functions only. */
+export function lambdaPullPolicyDocument(partition: string, region: string, account: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "LambdaECRImageRetrievalPolicy",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Condition: { StringLike: { "aws:sourceArn": `arn:${partition}:lambda:${region}:${account}:function:*` } },
+        }],
+    };
 }
 
 /**
@@ -90,10 +134,10 @@ export interface ServingImage {
  * The image every AWS component serves: `image.uri` as given, else an `EcrImage` built from
  * `image.context` (default: this package's `app/`) as a child of `parent`.
  */
-export function servingImage(name: string, image: ImageArgs | undefined, tags: Record<string, string>, parent: pulumi.Resource): ServingImage {
+export function servingImage(name: string, image: ImageArgs | undefined, tags: Record<string, string>, parent: pulumi.Resource, forceDelete = false): ServingImage {
     if (image?.uri !== undefined) {
         return { imageUri: image.uri, repositoryArn: pulumi.output(image.uri).apply(ecrRepositoryArn) };
     }
-    const built = new EcrImage(name, { context: image?.context, dockerfile: image?.dockerfile, platform: image?.platform, tags }, { parent });
+    const built = new EcrImage(name, { ...imageBuildArgs(image), forceDelete, tags }, { parent });
     return { imageUri: built.imageUri, repositoryArn: built.repository.arn };
 }

@@ -1,3 +1,4 @@
 export * from "./ecr-image";
 export * from "./lambda-endpoint";
 export * from "./sagemaker-endpoint";
+export * from "./sagemaker-rollout";

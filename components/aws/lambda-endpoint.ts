@@ -5,11 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, ImageArgs, InferenceEndpointArgs, ModelArgs } from "../args";
 import { readLocalModel } from "../model-artifact";
 import { resolveProjectPath } from "../project-path";
-import { DEFAULT_IMAGE_CONTEXT, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
+import { ArgsProblem, DEFAULT_IMAGE_CONTEXT, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
 import { targetTrackingScaling } from "./autoscaling";
 import { servingImage } from "./ecr-image";
-import { awsLogGroupArn, roleForService, writeLogsStatement } from "./iam";
+import { awsLogGroupArn, awsPlacement, roleForService, writeLogsStatement } from "./iam";
 
 /** The instruction set the function runs on; the image must be built for the same one. */
 export type LambdaArchitecture = "x86_64" | "arm64";
@@ -98,10 +98,7 @@ export interface LambdaArgsToCheck {
 }
 
 /** One broken rule: the field, and a message that states the value and what is allowed. */
-export interface LambdaArgsProblem {
-    readonly path: readonly string[];
-    readonly message: string;
-}
+export type LambdaArgsProblem = ArgsProblem;
 
 /**
  * The Lambda target's rules, written once: the component throws on them, and the stack-config schema
@@ -223,17 +220,16 @@ export class LambdaEndpoint extends pulumi.ComponentResource {
         const functionName = args.functionName ?? nameSlug(`${args.model.name}-${args.stage}`, 64);
         const retentionInDays = args.logRetentionDays ?? 30;
 
-        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this);
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const { imageUri } = servingImage(`${name}-image`, { ...args.image, platform: args.image?.platform ?? expectedPlatform }, tags, this, args.stage !== "prod");
+        const where = awsPlacement(this);
 
         // Lambda writes to /aws/lambda/<function name>; creating it first gives it a retention.
         const logGroupName = `/aws/lambda/${functionName}`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays, tags }, { parent: this });
-        const role = roleForService(`${name}-execution`, "lambda.amazonaws.com", tags, this);
+        const role = roleForService(`${name}-execution`, "lambda.amazonaws.com", where.account, tags, this);
         const rolePolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
             role: role.id,
-            policy: awsLogGroupArn(region, account, logGroupName).apply((logGroupArn) => JSON.stringify({
+            policy: awsLogGroupArn(where, logGroupName).apply((logGroupArn) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
                     writeLogsStatement(logGroupArn),
@@ -285,12 +281,17 @@ export class LambdaEndpoint extends pulumi.ComponentResource {
         }, { parent: this });
 
         if (provisioned > 0) {
+            // One owner of the live value. With autoscaling, Application Auto Scaling owns it after this first
+            // allocation (PutProvisionedConcurrencyConfig is what it calls to scale), so Pulumi must not write it back:
+            // a refresh reads the scaled-out value, and without ignoreChanges the next `up` (or `up --refresh`)
+            // reset it to the minimum under load. The floor moves with the scalable target's minCapacity.
+            const autoscaled = scaling.maxInstances > provisioned;
             const provisionedConfig = new aws.lambda.ProvisionedConcurrencyConfig(`${name}-provisioned`, {
                 functionName: fn.name,
                 qualifier: alias.name,
                 provisionedConcurrentExecutions: provisioned,
-            }, { parent: this });
-            if (scaling.maxInstances > provisioned) {
+            }, { parent: this, ...(autoscaled ? { ignoreChanges: ["provisionedConcurrentExecutions"] } : {}) });
+            if (autoscaled) {
                 targetTrackingScaling(name, {
                     serviceNamespace: "lambda",
                     resourceId: pulumi.interpolate`function:${fn.name}:${alias.name}`,

@@ -1,10 +1,7 @@
-import * as path from "node:path";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { fingerprintFiles, listFiles } from "../fingerprint";
-import { resolveProjectPath } from "../project-path";
-import { DEFAULT_IMAGE_CONTEXT } from "../settings";
+import { ImageBuildArgs, resolveImageBuild } from "../image-build";
 import { ArmTokenSource, defaultArmToken, requestJson } from "./arm-rest";
 
 // Pushing to a registry whose admin user is off (CKV_AZURE_137). The options, least privilege first:
@@ -91,17 +88,11 @@ export class AcrLogin extends pulumi.dynamic.Resource {
     }
 }
 
-export interface AcrImageArgs {
+export interface AcrImageArgs extends ImageBuildArgs {
     /** The registry's login server, e.g. `myregistry.azurecr.io`. Required. */
     readonly loginServer: pulumi.Input<string>;
     /** The repository to push to. Default: `ml-endpoints-serving`. */
     readonly repository?: string;
-    /** The Docker build context. Default: this package's `app/` inference server. */
-    readonly context?: string;
-    /** The Dockerfile, relative to `context`. Default: `Dockerfile`. */
-    readonly dockerfile?: string;
-    /** The build platform; managed online endpoints run `linux/amd64`. Default: `linux/amd64`. */
-    readonly platform?: string;
 }
 
 /**
@@ -113,25 +104,21 @@ export interface AcrImageArgs {
 export class AcrImage extends pulumi.ComponentResource {
     /** The image, pinned by digest: `<registry>.azurecr.io/<repository>@sha256:…`. */
     public readonly imageUri: pulumi.Output<string>;
-    /** The tag pushed: the first 16 hex digits of the build context's sha256, so an unchanged context never rebuilds. */
+    /** The tag pushed: 16 hex digits of a sha256 over the context, Dockerfile, platform and build args (see `resolveImageBuild`). */
     public readonly contextTag: string;
 
     constructor(name: string, args: AcrImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ml-endpoints:azure:AcrImage", name, {}, opts);
-        const context = resolveProjectPath(args.context ?? DEFAULT_IMAGE_CONTEXT);
-        this.contextTag = fingerprintFiles(context, listFiles(context)).slice(0, 16);
+        // The same build identity as ECR and Artifact Registry; managed online endpoints run linux/amd64, the default.
+        const { build, tag } = resolveImageBuild(args);
+        this.contextTag = tag;
         const client = authorization.getClientConfigOutput({ parent: this });
 
         const login = new AcrLogin(`${name}-login`, { loginServer: args.loginServer, tenantId: client.tenantId }, { parent: this });
 
         const image = new docker.Image(`${name}-image`, {
             imageName: pulumi.interpolate`${args.loginServer}/${args.repository ?? "ml-endpoints-serving"}:${this.contextTag}`,
-            build: {
-                context,
-                // @pulumi/docker reads a relative Dockerfile from the working directory, not the context.
-                dockerfile: path.join(context, args.dockerfile ?? "Dockerfile"),
-                platform: args.platform ?? "linux/amd64",
-            },
+            build,
             registry: { server: args.loginServer, username: login.username, password: login.password },
         }, { parent: this });
         this.imageUri = image.repoDigest;

@@ -6,12 +6,13 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs } from "../args";
-import { readLocalModel } from "../model-artifact";
+import { imageBuildArgs } from "../image-build";
+import { artifactPath, readLocalModel } from "../model-artifact";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { AcrImage } from "./acr-image";
 import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
 import { InstanceTypeGuard } from "./instance-type-guard";
-import { DEFAULT_INSTANCE_TYPE, managedOnlineSku, quotaCores, unofferedSkuMessage } from "./instance-types";
+import { AZUREML_DEFAULT_INSTANCE_TYPE, managedOnlineSku, quotaCores, unofferedSkuMessage } from "./instance-types";
 import { isoDuration } from "./iso-duration";
 import { AzureMlWorkspace, PublicNetworkAccess } from "./workspace";
 
@@ -56,9 +57,10 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
      */
     readonly liveDeployment?: DeploymentColor;
     /**
-     * The model version the live deployment serves while the candidate serves `model.version`; it must
-     * already be registered in the workspace (earlier versions are kept when the model changes).
-     * Default: `model.version`.
+     * The registered model version the live deployment serves while the candidate serves `model.version`; it
+     * must already be registered in the workspace (earlier versions are kept when the model changes). An
+     * uploaded model registers as `<model.version>-<8 hex digits of its content hash>`: the
+     * `registeredModelVersion` of the earlier `up`. Default: `model.version`.
      */
     readonly liveModelVersion?: string;
     /**
@@ -134,6 +136,8 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
     public readonly traffic: Readonly<Record<string, number>>;
     /** The serving image, pinned by digest. */
     public readonly imageUri: pulumi.Output<string>;
+    /** The model version registered in the workspace: `<model.version>-<content hash>` for an uploaded model, else `model.version`. */
+    public readonly registeredModelVersion: string;
     /** The endpoint's primary key, as a secret; only with `exposeKeys` and `auth: key`. */
     public readonly primaryKey?: pulumi.Output<string>;
     /**
@@ -171,7 +175,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         if (args.instanceType !== undefined && typeof args.instanceType !== "string") {
             fail("instanceType must be a plain string on Azure ML, not an output: its quota and the in-place change guard are worked out before anything is deployed");
         }
-        const instanceType = (args.instanceType as string | undefined) ?? DEFAULT_INSTANCE_TYPE;
+        const instanceType = (args.instanceType as string | undefined) ?? AZUREML_DEFAULT_INSTANCE_TYPE;
         const liveInstanceType = args.liveInstanceType ?? instanceType;
         for (const [key, value] of [["instanceType", instanceType], ["liveInstanceType", liveInstanceType]] as const) {
             if (managedOnlineSku(value) === undefined) fail(unofferedSkuMessage(value).replace(/^instanceType/, key));
@@ -225,31 +229,29 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         const located = { ...inWorkspace, location: workspace.location, tags };
 
         // The model: its files uploaded to the workspace's storage, registered behind a datastore.
-        const modelUri = args.model.path !== undefined
-            ? this.uploadModel(name, args.model.path, component, workspace, args.model)
-            : pulumi.output(artifactUri as pulumi.Input<string>);
+        const uploaded = args.model.path !== undefined ? this.uploadModel(name, args.model.path, component, workspace, args.model) : undefined;
+        const modelUri = uploaded?.uri ?? pulumi.output(artifactUri as pulumi.Input<string>);
+        // A registered version is immutable, so changed bytes under the same model.version roll out as a new
+        // registered version, `<version>-<8 hex digits of the content hash>`, never a rewrite of the old one.
+        const registeredVersion = uploaded === undefined ? args.model.version : `${args.model.version}-${uploaded.contentHash.slice(0, 8)}`;
+        this.registeredModelVersion = registeredVersion;
         const modelContainer = new machinelearningservices.ModelContainer(`${name}-model`, {
             ...inWorkspace,
             name: args.model.name,
             properties: { description: `ml-endpoints: ${args.model.name}`, tags },
         }, { parent: this });
         // Versions are immutable and kept when the model moves on, so a live deployment can keep serving one.
-        const modelVersion = new machinelearningservices.ModelVersion(`${name}-model-${nameSlug(args.model.version, 40)}`, {
+        const modelVersion = new machinelearningservices.ModelVersion(`${name}-model-${nameSlug(registeredVersion, 50)}`, {
             ...inWorkspace,
             name: modelContainer.name,
-            version: args.model.version,
+            version: registeredVersion,
             properties: { modelType: "custom_model", modelUri, description: `ml-endpoints: ${args.model.name} ${args.model.version}`, tags },
         }, { parent: this, retainOnDelete: true });
 
         // The environment: our image by digest, with the routes our server answers.
         this.imageUri = args.image?.uri !== undefined
             ? pulumi.output(args.image.uri)
-            : new AcrImage(`${name}-image`, {
-                loginServer: workspace.registry.loginServer,
-                context: args.image?.context,
-                dockerfile: args.image?.dockerfile,
-                platform: args.image?.platform,
-            }, { parent: this }).imageUri;
+            : new AcrImage(`${name}-image`, { loginServer: workspace.registry.loginServer, ...imageBuildArgs(args.image) }, { parent: this }).imageUri;
         const environmentContainer = new machinelearningservices.EnvironmentContainer(`${name}-environment`, {
             ...inWorkspace,
             name: `${nameSlug(args.model.name, 200)}-serving`,
@@ -290,7 +292,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
 
         const modelReadGrant = args.model.path !== undefined ? [this.grantModelRead(name, endpoint, workspace, modelVersion)] : [];
 
-        const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version
+        const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version || args.liveModelVersion === registeredVersion
             ? modelVersion.id
             : pulumi.interpolate`${workspace.workspace.id}/models/${args.model.name}/versions/${args.liveModelVersion}`;
         const autoscaled = scaling.maxInstances > scaling.minInstances;
@@ -370,12 +372,15 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         });
     }
 
-    /** Uploads the model directory's files under one prefix of a private container and returns its datastore URI. */
-    private uploadModel(name: string, modelPath: string, component: string, workspace: AzureMlWorkspace, model: { name: string; version: string }): pulumi.Output<string> {
+    /**
+     * Uploads the model directory's files under `<name>/<version>/<content hash>/` of a private container and
+     * returns its datastore URI, which depends on every blob, so nothing registers the model before it is there.
+     */
+    private uploadModel(name: string, modelPath: string, component: string, workspace: AzureMlWorkspace, model: { name: string; version: string }): { uri: pulumi.Output<string>; contentHash: string } {
         const local = readLocalModel(component, modelPath);
         const account = { resourceGroupName: workspace.resourceGroupName, accountName: workspace.storageAccount.name };
         const container = new storage.BlobContainer(`${name}-models`, { ...account, containerName: "models", publicAccess: "None" }, { parent: this });
-        const prefix = `${nameSlug(model.name, 100)}/${nameSlug(model.version, 64)}`;
+        const prefix = artifactPath(model, local.contentHash);
         const blobs = local.files.map((file) => new storage.Blob(`${name}-model-${nameSlug(file, 60)}`, {
             ...account,
             containerName: container.name,
@@ -399,7 +404,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: blobs });
         const client = authorization.getClientConfigOutput({ parent: this });
-        return pulumi.interpolate`azureml://subscriptions/${client.subscriptionId}/resourcegroups/${workspace.resourceGroupName}/workspaces/${workspace.workspaceName}/datastores/${datastore.name}/paths/${prefix}/`;
+        const uploaded = pulumi.all(blobs.map((blob) => blob.name));
+        const uri = pulumi.all([client.subscriptionId, workspace.resourceGroupName, workspace.workspaceName, datastore.name, uploaded])
+            .apply(([subscription, group, workspaceName, datastoreName]) =>
+                `azureml://subscriptions/${subscription}/resourcegroups/${group}/workspaces/${workspaceName}/datastores/${datastoreName}/paths/${prefix}/`);
+        return { uri, contentHash: local.contentHash };
     }
 
     /**

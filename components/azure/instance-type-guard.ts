@@ -18,7 +18,7 @@ export interface InstanceTypeGuardInputs {
 }
 
 /** Why an instance-type change of `deployment` is refused, with the steps that do it; `undefined` when nothing changed. */
-export function instanceTypeChangeRefusal(olds: Partial<InstanceTypeGuardInputs>, news: InstanceTypeGuardInputs): string | undefined {
+export function azureInstanceTypeChangeRefusal(olds: Partial<InstanceTypeGuardInputs>, news: InstanceTypeGuardInputs): string | undefined {
     if (olds.instanceType === undefined || olds.instanceType.toLowerCase() === news.instanceType.toLowerCase()) return undefined;
     const other = news.deployment === "blue" ? "green" : "blue";
     return `${news.component}: ${news.configKey} "${news.instanceType}" would change deployment "${news.deployment}" from "${olds.instanceType}" in place, `
@@ -31,7 +31,7 @@ export function instanceTypeChangeRefusal(olds: Partial<InstanceTypeGuardInputs>
 export function instanceTypeGuardProvider(): pulumi.dynamic.ResourceProvider<InstanceTypeGuardInputs, InstanceTypeGuardInputs> {
     return {
         async check(olds, news) {
-            const refusal = instanceTypeChangeRefusal(olds ?? {}, news);
+            const refusal = azureInstanceTypeChangeRefusal(olds ?? {}, news);
             return refusal ? { failures: [{ property: "instanceType", reason: refusal }] } : { inputs: news };
         },
         async create(inputs) {

@@ -57,7 +57,7 @@ export const MANAGED_ONLINE_SKUS: ReadonlyMap<string, ManagedOnlineSku> = new Ma
 );
 
 /** The size a deployment runs when the stack names none: 4 cores, 14 GiB. */
-export const DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
+export const AZUREML_DEFAULT_INSTANCE_TYPE = "Standard_DS3_v2";
 
 /** A few sizes to name in error messages, smallest useful first. */
 export const EXAMPLE_MANAGED_ONLINE_SKUS = ["Standard_DS2_v2", "Standard_DS3_v2", "Standard_F4s_v2", "Standard_E4s_v3"] as const;

@@ -68,6 +68,7 @@ export const modelSchema = z.strictObject({
     version: z.string().min(1),
     path: z.string().min(1).optional(),
     artifactUri: z.string().min(1).optional(),
+    retentionDays: wholeNumber(1).optional(),
 }).refine((model) => (model.path === undefined) !== (model.artifactUri === undefined), {
     message: "give exactly one of model.path and model.artifactUri",
 });
@@ -76,6 +77,7 @@ export const imageSchema = z.strictObject({
     context: z.string().min(1).optional(),
     dockerfile: z.string().min(1).optional(),
     platform: z.string().min(1).optional(),
+    buildArgs: stringMap.optional(),
     uri: z.string().min(1).optional(),
 });
 

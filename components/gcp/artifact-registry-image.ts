@@ -75,7 +75,7 @@ export class ArtifactRegistryImage extends pulumi.ComponentResource {
     public readonly repository: artifactregistry.Repository;
     /** The image, pinned by digest: `<location>-docker.pkg.dev/<project>/<repo>/serving@sha256:…`. */
     public readonly imageUri: pulumi.Output<string>;
-    /** The tag pushed: the first 16 hex digits of the build context's sha256. */
+    /** The tag pushed: 16 hex digits of a sha256 over the context, Dockerfile, platform and build args (see `resolveImageBuild`). */
     public readonly contextTag: string;
 
     constructor(name: string, args: ArtifactRegistryImageArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -307,7 +307,7 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
         // The model: uploaded here from a local path, or an existing gs:// directory.
         let modelUri: pulumi.Output<string>;
         if (args.model.path !== undefined) {
-            const artifact = new GcsModelArtifact(`${name}-model`, { model: args.model, location: args.region, project: args.project, labels }, { parent: this });
+            const artifact = new GcsModelArtifact(`${name}-model`, { model: args.model, stage: args.stage, location: args.region, project: args.project, labels }, { parent: this });
             modelUri = artifact.artifactUri;
         } else {
             modelUri = pulumi.output(args.model.artifactUri!).apply((uri) => checkGsUri(fail, uri));

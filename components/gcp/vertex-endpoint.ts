@@ -180,7 +180,7 @@ export class VertexEndpoint extends pulumi.ComponentResource {
                 const storageAgent = storage.getProjectServiceAccountOutput({ project }, { parent: this });
                 grantKeyUse("storage", pulumi.interpolate`serviceAccount:${storageAgent.emailAddress}`);
             }
-            const artifact = new GcsModelArtifact(`${name}-model`, { model: args.model, location: region, project, kmsKeyName: args.kmsKeyName, labels }, { parent: this, dependsOn: keyGrants });
+            const artifact = new GcsModelArtifact(`${name}-model`, { model: args.model, stage: args.stage, location: region, project, kmsKeyName: args.kmsKeyName, labels }, { parent: this, dependsOn: keyGrants });
             artifactUri = artifact.artifactUri;
             modelBucket = artifact.bucket.name;
         } else {

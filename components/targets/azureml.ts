@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AzureMlEndpoint } from "../azure/azureml-endpoint";
 import { DEPLOYMENT_COLORS } from "../azure/endpoint-traffic";
-import { DEFAULT_INSTANCE_TYPE, managedOnlineSku, unofferedSkuMessage } from "../azure/instance-types";
+import { AZUREML_DEFAULT_INSTANCE_TYPE, managedOnlineSku, unofferedSkuMessage } from "../azure/instance-types";
 import { targetFields } from "../config/schema";
 import type { StackContext, TargetOutputs } from "./context";
 
@@ -52,7 +52,7 @@ export const azuremlTargetSchema = z.strictObject({
         });
     }
     const strategy = target.rollout?.strategy ?? "all-at-once";
-    if (target.liveInstanceType !== undefined && target.liveInstanceType.toLowerCase() !== (target.instanceType ?? DEFAULT_INSTANCE_TYPE).toLowerCase() && strategy === "all-at-once") {
+    if (target.liveInstanceType !== undefined && target.liveInstanceType.toLowerCase() !== (target.instanceType ?? AZUREML_DEFAULT_INSTANCE_TYPE).toLowerCase() && strategy === "all-at-once") {
         ctx.addIssue({
             code: "custom",
             path: ["liveInstanceType"],
@@ -80,6 +80,8 @@ export function deployAzureMl(name: string, target: AzureMlTargetConfig, stack: 
         deploymentName: endpoint.deploymentName,
         workspaceName: endpoint.workspaceName,
         authMode: endpoint.authMode,
+        // What `liveModelVersion` names during the next blue/green or canary rollout.
+        registeredModelVersion: endpoint.registeredModelVersion,
         ...(endpoint.primaryKey ? { primaryKey: endpoint.primaryKey } : {}),
     };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ImageArgs, ModelArgs, Stage } from "../args";
 import { EcrImage } from "../aws/ecr-image";
 import { ArtifactRegistryImage } from "../gcp/artifact-registry-image";
+import { imageBuildArgs } from "../image-build";
 import { requiredTags, toGcpLabels } from "../settings";
 
 /** What every target of one stack shares: its stage, model, image, and images built once per cloud. */
@@ -23,9 +24,9 @@ export class StackContext {
     awsImageUri(): pulumi.Input<string> {
         if (this.image?.uri !== undefined) return this.image.uri;
         this.awsImage ??= new EcrImage("aws-serving-image", {
-            context: this.image?.context,
-            dockerfile: this.image?.dockerfile,
-            platform: this.image?.platform,
+            ...imageBuildArgs(this.image),
+            // Outside prod `pulumi destroy` must succeed; in prod the images stay (see README, teardown).
+            forceDelete: this.stage !== "prod",
             tags: requiredTags(this),
         });
         return this.awsImage.imageUri;
@@ -40,9 +41,7 @@ export class StackContext {
         this.gcpImage ??= new ArtifactRegistryImage("gcp-serving-image", {
             location,
             project,
-            context: this.image?.context,
-            dockerfile: this.image?.dockerfile,
-            platform: this.image?.platform,
+            ...imageBuildArgs(this.image),
             labels: toGcpLabels(requiredTags(this)),
         });
         return this.gcpImage.imageUri;

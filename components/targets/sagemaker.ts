@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
-import { SageMakerEndpoint } from "../aws/sagemaker-endpoint";
+import { SageMakerEndpoint, sagemakerArgsProblems } from "../aws/sagemaker-endpoint";
 import { instanceTypeMatching, logRetentionDaysSchema, targetFields } from "../config/schema";
 import type { StackContext, TargetOutputs } from "./context";
 
@@ -13,7 +13,8 @@ export const sagemakerTargetSchema = z.strictObject({
         memorySizeMb: z.union([1024, 2048, 3072, 4096, 5120, 6144].map((mb) => z.literal(mb))).optional(),
         maxConcurrency: z.int().min(1).max(200).optional(),
     }).optional(),
-    kmsKeyArn: z.string().startsWith("arn:aws:kms:").optional(),
+    kmsKeyArn: z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:/, "kmsKeyArn must be a KMS key ARN (arn:<partition>:kms:…)").optional(),
+    artifactKmsKeyArn: z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:/, "artifactKmsKeyArn must be a KMS key ARN (arn:<partition>:kms:…)").optional(),
     createKmsKey: z.boolean().optional(),
     dataCapture: z.strictObject({ enabled: z.boolean(), samplingPercent: z.int().min(1).max(100).optional() }).optional(),
     networkIsolation: z.boolean().optional(),
@@ -22,6 +23,10 @@ export const sagemakerTargetSchema = z.strictObject({
 }).refine((target) => target.serverless === undefined || (target.scaling === undefined && target.instanceType === undefined), {
     message: "serverless endpoints have no instances: give serverless, or instanceType and scaling, not both",
     path: ["serverless"],
+}).superRefine((target, ctx) => {
+    for (const problem of sagemakerArgsProblems(target)) {
+        ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+    }
 });
 
 export type SageMakerTargetConfig = z.infer<typeof sagemakerTargetSchema>;
@@ -32,11 +37,14 @@ export function deploySageMaker(name: string, target: SageMakerTargetConfig, sta
         stage: stack.stage,
         model: stack.model,
         image: { uri: stack.awsImageUri() },
+        // The stack's one ECR image is built for one platform (shared with Lambda); the instances must run it.
+        imagePlatform: stack.image?.uri === undefined ? stack.image?.platform ?? "linux/amd64" : undefined,
     });
     return {
         region: aws.getRegionOutput({}, { parent: endpoint }).region,
         endpointName: endpoint.endpointName,
         endpointArn: endpoint.endpointArn,
+        endpointConfigName: endpoint.endpointConfigName,
         modelName: endpoint.modelName,
         imageDigest: endpoint.imageDigest,
     };

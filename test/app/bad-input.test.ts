@@ -75,6 +75,22 @@ describe("app: bad input", function () {
     expect(streamed).to.equal(413);
   });
 
+  // Finding 11 (minor): a UTF-8 BOM is not JSON's business; a compressed body is refused with 415 (RFC 9110
+  // §15.5.16), never parsed as text; a JSON error names the position, never echoes the body.
+  it("accepts a UTF-8 BOM, refuses any Content-Encoding with 415, and never echoes the body in JSON errors", async () => {
+    const bom = await call(server, "/predict", { method: "POST", headers: { "content-type": "application/json" }, body: `\ufeff${JSON.stringify({ instances: [ROW] })}` });
+    expect(bom.status, bom.text).to.equal(200);
+    for (const encoding of ["gzip", "br", "deflate, identity"]) {
+      const res = await call(server, "/predict", { method: "POST", headers: { "content-type": "application/json", "content-encoding": encoding }, body: JSON.stringify({ instances: [ROW] }) });
+      expect(res.status, encoding).to.equal(415);
+      expect(res.body.error).to.equal(`unsupported Content-Encoding "${encoding}": send the body uncompressed`);
+    }
+    const secret = await postJson(server, "/predict", '{"instances": [[1, 2]], "api_key": "s3cr3t-token" oops}');
+    expect(secret.status).to.equal(400);
+    expect(secret.body.error).to.match(/^malformed JSON: syntax error at position \d+$/);
+    expect(secret.text).to.not.include("s3cr3t");
+  });
+
   it("answers 404 for unknown routes and 405 (with Allow) for the wrong method", async () => {
     const missing = await call(server, "/nope");
     expect(missing.status).to.equal(404);

@@ -41,6 +41,7 @@ describe("app: ONNX signature reader", function () {
       probabilitiesName: "probabilities",
       classCount: 3,
       classLabels: [-5, 0, 9],
+      classifierEvidence: 'the "classes" initializer',
     });
   });
 
@@ -64,9 +65,28 @@ describe("app: ONNX signature reader", function () {
   });
 
   it("leaves a symbolic feature count undefined, for model.json to supply", () => {
-    const signature = readSignature(model({ input: [tensor("X", T.FLOAT, [null, null])], output: [tensor("p", T.FLOAT, [null, 2])] }));
+    const signature = readSignature(
+      model({ input: [tensor("X", T.FLOAT, [null, null])], output: [tensor("p", T.FLOAT, [null, 2])], node: [{ opType: "TreeEnsembleClassifier", domain: "ai.onnx.ml" }] }),
+    );
     expect(signature.featureCount).to.equal(undefined);
     expect(signature.classLabels).to.equal(undefined);
+  });
+
+  // Finding 5: a regressor or a bare MatMul must not be served as a classifier.
+  it("refuses graphs that are not classifiers: a LinearRegressor's [N, 1] output, a MatMul's [N, 3]", () => {
+    const regressor = model({
+      input: [tensor("X", T.FLOAT, [null, 4])],
+      output: [tensor("variable", T.FLOAT, [null, 1])],
+      node: [{ opType: "LinearRegressor", domain: "ai.onnx.ml", input: ["X"], output: ["variable"] }],
+    });
+    expect(() => readSignature(regressor)).to.throw(/has 1 column\(s\): a classifier needs at least 2 classes/);
+    const matmul = model({
+      input: [tensor("X", T.FLOAT, [null, 4])],
+      output: [tensor("Y", T.FLOAT, [null, 3])],
+      initializer: [{ name: "W", dataType: T.FLOAT, dims: [4, 3], floatData: Array.from({ length: 12 }, (_, i) => i - 6) }],
+      node: [{ opType: "MatMul", input: ["X", "W"], output: ["Y"] }],
+    });
+    expect(() => readSignature(matmul)).to.throw(/not a classifier: no ai.onnx.ml \*Classifier node and no "classes" initializer \(operators: MatMul\)/);
   });
 
   it("refuses a ZipMap probability output with the skl2onnx option that fixes it", () => {

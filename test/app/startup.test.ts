@@ -49,23 +49,35 @@ describe("app: start-up", function () {
     expect(output).to.include(`no model.onnx at ${join(dir, "model.onnx")} (MODEL_DIR)`);
   });
 
-  it("serves the baked-in DEFAULT_MODEL_DIR only when no platform directory exists", async () => {
-    const server = await startServer({ SM_MODEL_DIR: "/nonexistent/opt/ml/model", DEFAULT_MODEL_DIR: SAMPLE_MODEL_DIR });
+  // Finding 4: a wrong path never falls back to the model baked into the image.
+  it("refuses a MODEL_DIR that is missing or a file, and serves the image's model only with DEMO_MODEL=true", async () => {
+    const image = { IMAGE_MODEL_DIR: SAMPLE_MODEL_DIR, DEFAULT_MODEL_DIR: SAMPLE_MODEL_DIR, SM_MODEL_DIR: "" };
+    const missing = await failsToStart({ ...image, MODEL_DIR: "/nonexistent/model" });
+    expect(missing.code, "a missing MODEL_DIR").to.equal(1);
+    expect(missing.output).to.include("MODEL_DIR /nonexistent/model does not exist");
+    const file = join(SAMPLE_MODEL_DIR, "model.onnx");
+    const notDir = await failsToStart({ ...image, MODEL_DIR: file });
+    expect(notDir.code, "a MODEL_DIR that is a file").to.equal(1);
+    expect(notDir.output).to.include(`MODEL_DIR ${file} is a file, not a directory`);
+    const nothing = await failsToStart({ ...image, SM_MODEL_DIR: "" });
+    expect(nothing.code, "no model configured").to.equal(1);
+    expect(nothing.output).to.include("the image's sample model is served only with DEMO_MODEL=true");
+    const demo = await startServer({ IMAGE_MODEL_DIR: SAMPLE_MODEL_DIR, DEMO_MODEL: "true" });
     try {
-      expect((await postJson(server, "/predict", { instances: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] })).status).to.equal(200);
+      expect((await postJson(demo, "/predict", { instances: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] })).status).to.equal(200);
     } finally {
-      await server.stop();
+      await demo.stop();
     }
-    const sageMakerDir = tempDir();
-    const { code, output } = await failsToStart({ SM_MODEL_DIR: sageMakerDir, DEFAULT_MODEL_DIR: SAMPLE_MODEL_DIR });
-    expect(code, "an artifact without model.onnx must not fall back to the baked model").to.equal(1);
-    expect(output).to.include(`no model.onnx at ${join(sageMakerDir, "model.onnx")} (SageMaker model directory)`);
   });
 
-  it("exits 1 when no model directory exists at all", async () => {
+  it("exits 1 when an explicit SageMaker directory lacks model.onnx or does not exist", async () => {
+    const sageMakerDir = tempDir();
+    const empty = await failsToStart({ SM_MODEL_DIR: sageMakerDir, IMAGE_MODEL_DIR: SAMPLE_MODEL_DIR });
+    expect(empty.code, "an artifact without model.onnx must not fall back to the baked model").to.equal(1);
+    expect(empty.output).to.include(`no model.onnx at ${join(sageMakerDir, "model.onnx")} (SageMaker model directory)`);
     const { code, output } = await failsToStart({ SM_MODEL_DIR: "/nonexistent/opt/ml/model" });
     expect(code).to.equal(1);
-    expect(output).to.include("no model directory found (looked at SageMaker model directory /nonexistent/opt/ml/model); set MODEL_DIR");
+    expect(output).to.include("SageMaker model directory /nonexistent/opt/ml/model does not exist");
   });
 
   it("exits 1 naming the path when model.onnx is corrupt", async () => {

@@ -61,10 +61,11 @@ describe("CloudRunEndpoint", () => {
         it("tells the server which model to download from its own bucket", () => {
             const envs = container(single(resources, SERVICE))["envs"] as { name: string; value: string }[];
             const env = Object.fromEntries(envs.map((entry) => [entry.name, entry.value]));
+            expect(env["AIP_STORAGE_URI"]).to.match(/^gs:\/\/cr-model-bucket\/models\/churn-classifier\/1-0-0\/[0-9a-f]{16}\/$/);
             expect(env).to.deep.equal({
                 MODEL_NAME: "churn-classifier",
                 MODEL_VERSION: "1.0.0",
-                AIP_STORAGE_URI: "gs://cr-model-bucket/models/churn-classifier/1-0-0/",
+                AIP_STORAGE_URI: env["AIP_STORAGE_URI"],
             });
         });
 

@@ -80,6 +80,18 @@ describe("LambdaEndpoint", () => {
             });
         });
 
+        // Finding 9. Two owners of one value: ProvisionedConcurrencyConfig and the Application Auto Scaling target
+        // ("Configuring provisioned concurrency", Lambda Developer Guide: Application Auto Scaling manages it by
+        // calling PutProvisionedConcurrencyConfig). A refresh read the scaled-out value and the next up reset it.
+        it("leaves the live provisioned concurrency to the autoscaler: the config resource ignores later changes of it", () => {
+            expect(single(resources, T.provisioned).options.ignoreChanges).to.deep.equal(["provisionedConcurrentExecutions"]);
+        });
+
+        it("lets only lambda.amazonaws.com assume its role, for this account only", () => {
+            const trust = JSON.parse(String(single(resources, "aws:iam/role:Role").inputs["assumeRolePolicy"])).Statement[0];
+            expect(trust).to.deep.include({ Principal: { Service: "lambda.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
+        });
+
         it("wires POST /predict through a payload-2.0 proxy integration to the alias, with IAM auth", () => {
             const aliasArn = "arn:aws:lambda:us-east-1:123456789012:function:churn-classifier-prod:live";
             const integration = single(resources, T.integration);
@@ -133,6 +145,12 @@ describe("LambdaEndpoint", () => {
     describe("dev", () => {
         let resources: RecordedResource[];
         before(async () => { resources = (await build(DEV_ARGS)).resources; });
+
+        it("keeps Pulumi the owner of a fixed provisioned concurrency (no autoscaling target)", async () => {
+            const fixed = (await build({ ...DEV_ARGS, provisionedConcurrency: 2, scaling: { minInstances: 2, maxInstances: 2 } })).resources;
+            expect(ofType(fixed, T.scalingTarget)).to.have.length(0);
+            expect(single(fixed, T.provisioned).options.ignoreChanges).to.deep.equal([]);
+        });
 
         it("has no provisioned concurrency and caps concurrency with a reservation", () => {
             expect(ofType(resources, T.provisioned)).to.have.length(0);

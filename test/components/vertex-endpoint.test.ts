@@ -63,7 +63,7 @@ describe("VertexEndpoint", () => {
             expect(deployment.inputs["rollout"]).to.deep.equal({ strategy: "canary", canaryPercent: 10, bakeSeconds: 600 });
             expect(deployment.inputs["env"]).to.deep.equal({ MODEL_NAME: "churn-classifier", MODEL_VERSION: "1.0.0" });
             expect(deployment.inputs["labels"]).to.deep.include({ "model-version": "1-0-0" });
-            expect(deployment.inputs["artifactUri"]).to.equal("gs://vx-model-bucket/models/churn-classifier/1-0-0/");
+            expect(deployment.inputs["artifactUri"]).to.match(/^gs:\/\/vx-model-bucket\/models\/churn-classifier\/1-0-0\/[0-9a-f]{16}\/$/);
             expect(String(deployment.inputs["__provider"])).to.include("exports.handler");
         });
 

@@ -22,8 +22,14 @@ export interface RecordedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** The id the provider answered (`undefined` for components, and for custom resources at preview). */
     readonly id?: string;
-    /** The property paths of the `ignoreChanges` resource option. */
+    /** The resource options the engine receives that change a plan's update, replace and delete steps. */
+    readonly options: RecordedOptions;
+}
+
+export interface RecordedOptions {
     readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
 }
 
 /** The type of the engine's root resource, which never appears in its children's URNs. */
@@ -57,6 +63,13 @@ export interface MockOutputs {
 }
 
 const CLOUDS: readonly MockOutputs[] = [awsMockOutputs, gcpMockOutputs, azureMockOutputs];
+
+/** The fake answer to an invoke (`aws:index/getCallerIdentity:getCallerIdentity`, …), shared with the host test's stand-in engine. */
+export function answerInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const answer = CLOUDS.map((cloud) => cloud.calls[token]).find((found) => found !== undefined);
+    if (answer === undefined) throw new Error(`no mock answer for invoke ${token}; add one to test/harness/clouds/`);
+    return answer(inputs);
+}
 
 /**
  * Pulumi mocks that record every registered resource, with its parent, and answer with the inputs
@@ -92,9 +105,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        const answer = CLOUDS.map((cloud) => cloud.calls[args.token]).find((found) => found !== undefined);
-        if (answer === undefined) throw new Error(`no mock answer for invoke ${args.token}; add one to test/harness/clouds/`);
-        return answer(args.inputs as Record<string, unknown>);
+        return answerInvoke(args.token, args.inputs as Record<string, unknown>);
     }
 
     /**
@@ -120,7 +131,11 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                     dependencies: request.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(request),
                     id: response.getId() || undefined,
-                    ignoreChanges: request.getIgnorechangesList(),
+                    options: {
+                        ignoreChanges: request.getIgnorechangesList(),
+                        retainOnDelete: request.getRetainondelete() === true,
+                        deleteBeforeReplace: request.getDeletebeforereplace(),
+                    },
                 });
             }
             callback(error, response);
@@ -143,6 +158,8 @@ interface RegisterRequest {
     getCustom(): boolean;
     getDependenciesList(): string[];
     getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {

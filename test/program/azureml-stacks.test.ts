@@ -74,7 +74,9 @@ describe("the azureml target, per stack", () => {
 
         it("exports the outputs the smoke client reads, and no key", () => {
             const outputs = run.outputs["azureml"] as Record<string, string>;
-            expect(Object.keys(outputs)).to.have.members(["scoringUri", "endpointName", "deploymentName", "workspaceName", "authMode"]);
+            expect(Object.keys(outputs)).to.have.members(["scoringUri", "endpointName", "deploymentName", "workspaceName", "authMode", "registeredModelVersion"]);
+            // What liveModelVersion names in the next rollout: model.version plus the content hash.
+            expect(outputs["registeredModelVersion"]).to.match(/^1\.0\.0-[0-9a-f]{8}$/);
             expect(outputs).to.include({ deploymentName: "blue", workspaceName: "azureml-ws-workspace", authMode: "key" });
             expect(outputs["endpointName"]).to.match(/^churn-classifier-dev-[0-9a-f]{6}$/);
             expect(outputs["scoringUri"]).to.equal(`https://${outputs["endpointName"]}.eastus.inference.ml.azure.com/score`);

@@ -60,7 +60,7 @@ async function smokeOne(name: string, targetOutputs: unknown, options: SmokeOpti
         } catch {
             throw new SmokeFailure(`answer is not JSON: ${excerpt(answer.text)}`);
         }
-        const problem = shapeProblem(body, call.expectations) ?? call.check?.(body as Record<string, unknown>);
+        const problem = shapeProblem(body, call.expectations) ?? call.check?.(body as Record<string, unknown>) ?? (await call.verify?.());
         if (problem) throw new SmokeFailure(problem);
         if (latencyMs > options.latencyBudgetMs) throw new SmokeFailure(`${latencyMs} ms is over the ${options.latencyBudgetMs} ms latency budget`);
         const answerObject = body as { predictions: unknown[]; model_version?: unknown };

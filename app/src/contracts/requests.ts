@@ -10,13 +10,27 @@ import { allocate, checkRowCount, checkValue, describe, rowsToMatrix, type Featu
 
 const ROW_KEYS = ["instances", "inputs", "data"] as const;
 
+/**
+ * V8's JSON.parse messages quote the body around the error; only the position is
+ * repeated to the client, so an error never echoes what was sent.
+ */
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`malformed JSON: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position !== undefined ? `syntax error at position ${position}` : /end of JSON input/.test(message) ? "unexpected end of input" : "syntax error";
+    throw badRequest(`malformed JSON: ${where}`);
   }
 }
+
+/**
+ * A CSV number cell. Each part can match in only one way (digits, then an optional
+ * fraction, then an optional exponent), so a failing match backtracks linearly:
+ * the old `\d+\.?\d*` split a run of digits every possible way, quadratically.
+ */
+const CSV_NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function asObject(body: unknown, expected: string): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -52,7 +66,7 @@ export function parseCsvRequest(text: string, shape: ModelShape): FeatureMatrix 
     if (cells.length !== width) throw badRequest(`row ${r + 1} has ${cells.length} features, the model expects ${width}`);
     cells.forEach((cell, f) => {
       const trimmed = cell.trim();
-      const value = trimmed === "" ? null : /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+      const value = trimmed === "" ? null : CSV_NUMBER.test(trimmed) ? Number(trimmed) : trimmed;
       features[r * width + f] = checkValue(value, shape, () => `row ${r + 1}, feature ${f + 1}`);
     });
   });

@@ -5,7 +5,7 @@
  * the v2 route answers the Open Inference Protocol shape.
  */
 import { HttpError } from "./errors";
-import type { Classifier, Prediction } from "../model/classifier";
+import type { ModelInfo as Classifier, Prediction } from "../model/classifier";
 
 export type ResponseFormat = "json" | "csv";
 

@@ -1,11 +1,22 @@
 /**
- * The node:http request listener: routing, request ids, error bodies,
- * metrics and one access-log line per request.
+ * The node:http request listener: routing, request ids, admission control,
+ * error bodies, metrics and one access-log line per request.
+ *
+ * Order for a body route: 404/405, then Content-Encoding (415), declared size
+ * (413), connection reserve and admission (503 + Retry-After), all before a
+ * byte of the body is read; only then `100 Continue` when the client asked for it.
+ * An early answer discards the rest of the body, so the client reads the
+ * answer rather than a reset; with `Expect: 100-continue` nothing was sent,
+ * so the connection is closed instead.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Config } from "../config";
 import { HttpError } from "../contracts/errors";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import type { Admission, Ticket } from "./admission";
+import { checkEncoding, ClientAbort, declaredLength, discardBody, readBody, tooLarge } from "./body";
+import type { ConnectionGuard } from "./connections";
 import type { Reply, Router } from "./router";
 import type { ServerState } from "./routes";
 
@@ -21,9 +32,41 @@ function requestId(req: IncomingMessage): string {
   return ID_PREFIX + (++sequence).toString(36);
 }
 
-export function createListener(router: Router, state: ServerState, metrics: Metrics, logger: Logger, accessLog: boolean) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const started = process.hrtime.bigint();
+/** Where a request is, for shutdown: still uploading (cut when stalled) or being answered. */
+export interface Tracked {
+  phase: "headers" | "reading" | "working";
+  lastProgress: number;
+  res: ServerResponse;
+}
+
+export interface ListenerDeps {
+  router: Router;
+  state: ServerState;
+  metrics: Metrics;
+  logger: Logger;
+  config: Config;
+  admission: Admission;
+  guard: ConnectionGuard;
+  /** Requests not yet answered (shutdown reads it). */
+  requests: Map<IncomingMessage, Tracked>;
+}
+
+const SHED_MESSAGES: Record<string, string> = {
+  in_flight: "the server is at its concurrent-request limit (MAX_CONCURRENT_REQUESTS); retry shortly",
+  body_bytes: "the server is holding too many request bytes (MAX_BUFFERED_BYTES); retry shortly",
+  connections: "the server is at its connection limit; retry shortly",
+};
+
+export function createListener(deps: ListenerDeps) {
+  const { router, state, metrics, logger, config, admission, guard, requests } = deps;
+  // What a client may still send after an early answer before it is cut off.
+  const discardCap = config.maxBodyBytes + 16 * 1024 * 1024;
+
+  const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
+    // The clock starts as the request's headers are parsed. The main thread only routes and moves bytes (every
+    // prediction runs on a worker), so that is its arrival, give or take the event-loop lag /metrics reports.
+    const arrived = performance.now();
+    guard.requestStarted(req.socket);
     const id = requestId(req);
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
@@ -31,31 +74,69 @@ export function createListener(router: Router, state: ServerState, metrics: Metr
     const path = query === -1 ? url : url.slice(0, query);
     const match = router.match(method, path);
     let label = "unmatched";
+    let ticket: Ticket | undefined;
+    let bodyStarted = false;
+    let continued = false;
+    let answered = false;
+    const tracked: Tracked = { phase: "headers", lastProgress: performance.now(), res };
+    requests.set(req, tracked);
+
+    res.once("close", () => {
+      requests.delete(req);
+      ticket?.release();
+      guard.requestEnded(req.socket);
+      if (!res.writableFinished) {
+        // The client went away (or never read its answer): its business, not a 5xx.
+        metrics.clientAborts.labels(label).inc();
+        if (!answered) logger.info({ reqId: id, method, path, route: label, ms: elapsedMs() }, "client aborted");
+      }
+    });
+
+    const elapsedMs = () => Math.round((performance.now() - arrived) * 1000) / 1000;
 
     /** `error` is logged even when access logs are off. */
     const send = (reply: Reply, error?: string): void => {
+      if (res.destroyed || answered) return;
+      answered = true;
       const headers: Record<string, string | number> = {
         "content-type": reply.contentType ?? "application/json",
         "content-length": Buffer.byteLength(reply.body),
         "x-request-id": id,
         ...reply.headers,
       };
-      if (state.closing) headers.connection = "close";
+      // An early answer to a client waiting for 100 Continue: it will not send the body, so the connection ends here.
+      const bodyPending = match.kind === "found" && match.route.body && !req.complete;
+      if (state.closing || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
+      else if (bodyPending && !bodyStarted) discardBody(req, discardCap);
+      ticket?.hold(Buffer.byteLength(reply.body));
       res.writeHead(reply.status, headers);
       res.end(method === "HEAD" ? undefined : reply.body);
+      if (!res.writableFinished) {
+        // A client that does not read its answer frees its memory and slot after WRITE_TIMEOUT_MS.
+        const timer = setTimeout(() => {
+          if (res.writableFinished) return;
+          metrics.connectionsEvicted.labels("write_timeout").inc();
+          res.destroy();
+        }, config.writeTimeoutMs);
+        timer.unref();
+        res.once("finish", () => clearTimeout(timer));
+      }
 
       const status = String(reply.status);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.requestDuration.labels(label, method, status).observe(seconds);
+      const ms = elapsedMs();
+      metrics.requestDuration.labels(label, method, status).observe(ms / 1000);
       metrics.requests.labels(label, method, status).inc();
-      if (accessLog || error !== undefined) {
-        const line = { reqId: id, method, path, route: label, status: reply.status, ms: Math.round(seconds * 1e6) / 1000, error };
-        if (reply.status >= 500) logger.error(line, "request");
+      if (config.accessLog || error !== undefined) {
+        const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
+        // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
+        if (reply.status === 503) (error === undefined ? logger.info : logger.warn).call(logger, line, "request");
+        else if (reply.status >= 500) logger.error(line, "request");
         else logger.info(line, "request");
       }
     };
 
     const fail = (err: unknown): void => {
+      if (err instanceof ClientAbort || res.destroyed || req.socket?.destroyed) return;
       if (res.headersSent) {
         res.destroy();
         return;
@@ -73,13 +154,54 @@ export function createListener(router: Router, state: ServerState, metrics: Metr
     if (match.kind === "method-not-allowed") {
       return fail(new HttpError(405, `${method} is not allowed on ${path}; use ${match.allowed.join(" or ")}`, { allow: match.allowed.join(", ") }));
     }
-    label = match.route.label;
+    const route = match.route;
+    label = route.label;
+    if (route.body) {
+      try {
+        checkEncoding(req.headers["content-encoding"] as string | undefined);
+        if (declaredLength(req) > config.maxBodyBytes) throw tooLarge(config.maxBodyBytes);
+      } catch (err) {
+        return fail(err);
+      }
+      const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declaredLength(req));
+      if (typeof admitted === "string") {
+        return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
+      }
+      ticket = admitted;
+    }
+
+    const body = (): Promise<Buffer> => {
+      bodyStarted = true;
+      tracked.phase = "reading";
+      if (expectsContinue && !continued) {
+        continued = true;
+        res.writeContinue();
+      }
+      return readBody(req, config.maxBodyBytes, ticket, () => (tracked.lastProgress = performance.now())).then(
+        (buffer) => {
+          tracked.phase = "working";
+          return buffer;
+        },
+        (err: unknown) => {
+          // Over a limit mid-body: the rest is discarded so the client reads the answer.
+          if (err instanceof HttpError) discardBody(req, discardCap);
+          throw err;
+        },
+      );
+    };
+
     try {
-      const reply = match.route.handler({ req, id, params: match.params });
+      const reply = route.handler({ req, id, params: match.params, body });
       if (reply instanceof Promise) reply.then(send, fail);
       else send(reply);
     } catch (err) {
       fail(err);
     }
+  };
+
+  return {
+    onRequest: (req: IncomingMessage, res: ServerResponse) => handle(req, res, false),
+    /** `Expect: 100-continue`: 100 is sent only once the request is admitted and its body is wanted. */
+    onCheckContinue: (req: IncomingMessage, res: ServerResponse) => handle(req, res, true),
   };
 }

@@ -16,14 +16,18 @@ export interface RequestContext {
   req: IncomingMessage;
   id: string;
   params: Record<string, string>;
+  /** The body, read under admission control (only on body routes). */
+  body(): Promise<Buffer>;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
-interface Route {
+export interface Route {
   /** Metric label: the route template, never the raw path. */
   label: string;
   handler: Handler;
+  /** Takes a request body: admission control, size limit and content-encoding checks apply. */
+  body: boolean;
 }
 
 export type Match =
@@ -43,7 +47,7 @@ export class Router {
 
   add(method: string, path: string, handler: Handler): this {
     const methods = this.exact.get(path) ?? new Map<string, Route>();
-    methods.set(method, { label: path, handler });
+    methods.set(method, { label: path, handler, body: method === "POST" });
     this.exact.set(path, methods);
     return this;
   }
@@ -67,7 +71,7 @@ export class Router {
       entry = { pattern: new RegExp(`^${source}$`), names, methods: new Map() };
       this.patterns.push(entry);
     }
-    entry.methods.set(method, { label: template, handler });
+    entry.methods.set(method, { label: template, handler, body: method === "POST" });
     return this;
   }
 

@@ -20,6 +20,46 @@ export interface Prediction {
 
 export class ModelLoadError extends Error {}
 
+/** What the HTTP side needs to know about the model; plain data, so it crosses from the worker threads. */
+export interface ModelInfo {
+  path: string;
+  name: string;
+  version: string;
+  featureCount: number;
+  classLabels: ClassLabel[];
+  classCount: number;
+  inputType: "float32" | "float64";
+}
+
+/** Float32 rounding over a few hundred summed leaves stays far inside these. */
+const PROBABILITY_SLACK = 1e-4;
+const SUM_TOLERANCE = 1e-3;
+
+/**
+ * The first row (0-based) whose probabilities are not a distribution, with why; undefined when all are.
+ * A regressor's value, raw scores or a corrupted model all fail this, and must never be served as probabilities.
+ */
+export function invalidProbabilities(probabilities: ArrayLike<number>, rows: number, classes: number): { row: number; why: string } | undefined {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      const p = probabilities[r * classes + k]!;
+      if (!(p >= -PROBABILITY_SLACK && p <= 1 + PROBABILITY_SLACK)) return { row: r, why: `probability ${p} for class ${k} is outside [0, 1]` };
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > SUM_TOLERANCE) return { row: r, why: `probabilities sum to ${sum}, not 1` };
+  }
+  return undefined;
+}
+
+/** Rows the load-time check runs: zeros, and a spread of small and large values. */
+function probeRows(featureCount: number, rows = 4): number[] {
+  const out: number[] = [];
+  const scales = [0, 1, -3, 10];
+  for (let r = 0; r < rows; r++) for (let f = 0; f < featureCount; f++) out.push(scales[r % scales.length]! * Math.sin(f + 1 + r));
+  return out;
+}
+
 export class Classifier {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -37,6 +77,11 @@ export class Classifier {
 
   get classCount(): number {
     return this.classLabels.length;
+  }
+
+  info(): ModelInfo {
+    const { path, name, version, featureCount, classLabels, classCount, inputType } = this;
+    return { path, name, version, featureCount, classLabels, classCount, inputType };
   }
 
   static async load(path: string, overrides: { name?: string | undefined; version?: string | undefined } = {}): Promise<Classifier> {
@@ -70,9 +115,21 @@ export class Classifier {
     }
 
     const draft = new Classifier(session, signature, path, "", "", featureCount, []);
-    // One warm-up row gives the real class count and takes ORT's first-run cost off the first request.
-    const warm = await draft.runProbabilities(new (signature.inputType === "float64" ? Float64Array : Float32Array)(featureCount), 1);
-    const classCount = warm.length;
+    // A few probe rows give the real class count, prove the output is a probability distribution,
+    // and take ORT's first-run cost off the first request.
+    const probe = probeRows(featureCount);
+    const probeCount = probe.length / featureCount;
+    let warm: Float32Array | Float64Array;
+    try {
+      warm = await draft.runProbabilities((signature.inputType === "float64" ? Float64Array : Float32Array).from(probe), probeCount);
+    } catch (err) {
+      throw fail(`onnxruntime cannot run it: ${(err as Error).message}`);
+    }
+    if (warm.length % probeCount !== 0) throw fail(`the probability output has ${warm.length} values for ${probeCount} rows`);
+    const classCount = warm.length / probeCount;
+    if (classCount < 2) throw fail(`it outputs ${classCount} value(s) per row: a classifier needs at least 2 classes (is this a regressor?)`);
+    const invalid = invalidProbabilities(warm, probeCount, classCount);
+    if (invalid) throw fail(`its output is not a probability distribution (probe row ${invalid.row + 1}: ${invalid.why}); is the file corrupt, or not a classifier?`);
     const classLabels = metadata.classLabels ?? signature.classLabels ?? Array.from({ length: classCount }, (_, i) => i);
     if (classLabels.length !== classCount) {
       throw fail(`the model outputs ${classCount} class probabilities but has ${classLabels.length} class labels`);

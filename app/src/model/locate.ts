@@ -1,12 +1,14 @@
 /**
- * Finds model.onnx: in the first directory that exists of MODEL_DIR,
- * AZUREML_MODEL_DIR (searched recursively: Azure ML mounts the registered
- * model folder a few levels down), SageMaker's /opt/ml/model, and last the
- * model baked into the image (DEFAULT_MODEL_DIR). Because the first existing
- * directory wins, a platform's artifact that lacks model.onnx is an error,
- * never a silent fall back to the baked model.
+ * Finds model.onnx, strictly: the first source that is *configured* is the only
+ * one looked at, and it must hold the model. MODEL_DIR (also where Vertex's
+ * AIP_STORAGE_URI is downloaded), then AZUREML_MODEL_DIR (searched
+ * recursively: Azure ML mounts the registered folder a few levels down), then
+ * SageMaker's directory (SM_MODEL_DIR, or /opt/ml/model when it exists or the
+ * container was started with `serve`). The model baked into the image
+ * (IMAGE_MODEL_DIR) is Lambda's model, where nothing can be mounted; anywhere
+ * else it is served only with DEMO_MODEL=true: a wrong path never falls back to it.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config";
 
@@ -23,6 +25,28 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Why `dir` cannot hold the model, or undefined when it is a readable directory. */
+function directoryProblem(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return "is a file, not a directory";
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "does not exist";
+    if (code === "EACCES" || code === "EPERM") return `is not readable by this process (uid ${process.getuid?.() ?? "?"})`;
+    return `cannot be read (${(err as Error).message})`;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Breadth-first, so the shallowest model.onnx wins. */
 export function findRecursively(root: string, file: string): string | undefined {
   let level = [root];
@@ -30,8 +54,14 @@ export function findRecursively(root: string, file: string): string | undefined 
     const next: string[] = [];
     for (const dir of level.sort()) {
       const candidate = join(dir, file);
-      if (existsSync(candidate) && !isDirectory(candidate)) return candidate;
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (isFile(candidate)) return candidate;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue; // an unreadable subfolder cannot hold the model we can read
+      }
+      for (const entry of entries) {
         if (entry.isDirectory()) next.push(join(dir, entry.name));
       }
     }
@@ -40,22 +70,33 @@ export function findRecursively(root: string, file: string): string | undefined 
   return undefined;
 }
 
-export function locateModel(config: Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir" | "defaultModelDir">): string {
-  const candidates: Array<{ label: string; dir: string | undefined; recursive: boolean }> = [
-    { label: "MODEL_DIR", dir: config.modelDir, recursive: false },
-    { label: "AZUREML_MODEL_DIR", dir: config.azureModelDir, recursive: true },
-    { label: "SageMaker model directory", dir: config.sageMakerModelDir, recursive: false },
-    { label: "DEFAULT_MODEL_DIR", dir: config.defaultModelDir, recursive: false },
-  ];
-  const chosen = candidates.find((c) => c.dir !== undefined && isDirectory(c.dir));
-  if (!chosen?.dir) {
-    const looked = candidates.filter((c) => c.dir).map((c) => `${c.label} ${c.dir}`);
-    throw new ModelNotFoundError(`no model directory found (looked at ${looked.join(", ")}); set MODEL_DIR`);
-  }
-  const path = chosen.recursive ? findRecursively(chosen.dir, MODEL_FILE) : join(chosen.dir, MODEL_FILE);
-  if (!path || !existsSync(path)) {
-    const where = chosen.recursive ? `anywhere under ${chosen.dir}` : `at ${join(chosen.dir, MODEL_FILE)}`;
-    throw new ModelNotFoundError(`no ${MODEL_FILE} ${where} (${chosen.label})`);
+type ModelSources = Pick<Config, "modelDir" | "azureModelDir" | "sageMakerModelDir" | "sageMakerModelDirExplicit" | "demoModel" | "imageModelDir" | "platform">;
+
+export function locateModel(config: ModelSources): string {
+  const source = chooseSource(config);
+  const problem = directoryProblem(source.dir);
+  if (problem) throw new ModelNotFoundError(`${source.label} ${source.dir} ${problem}`);
+  const path = source.recursive ? findRecursively(source.dir, MODEL_FILE) : join(source.dir, MODEL_FILE);
+  if (!path || !isFile(path)) {
+    const where = source.recursive ? `anywhere under ${source.dir}` : `at ${join(source.dir, MODEL_FILE)}`;
+    throw new ModelNotFoundError(`no ${MODEL_FILE} ${where} (${source.label})`);
   }
   return path;
+}
+
+function chooseSource(config: ModelSources): { label: string; dir: string; recursive: boolean } {
+  if (config.modelDir) return { label: "MODEL_DIR", dir: config.modelDir, recursive: false };
+  if (config.azureModelDir) return { label: "AZUREML_MODEL_DIR", dir: config.azureModelDir, recursive: true };
+  if (config.sageMakerModelDirExplicit || config.platform === "sagemaker" || isDirectory(config.sageMakerModelDir)) {
+    return { label: "SageMaker model directory", dir: config.sageMakerModelDir, recursive: false };
+  }
+  if (config.platform === "lambda" || config.demoModel) {
+    const why = config.platform === "lambda" ? "on Lambda" : "DEMO_MODEL=true";
+    if (!config.imageModelDir) throw new ModelNotFoundError(`${why} serves the image's model, but IMAGE_MODEL_DIR is not set (the image sets it)`);
+    return { label: `IMAGE_MODEL_DIR (${why})`, dir: config.imageModelDir, recursive: false };
+  }
+  throw new ModelNotFoundError(
+    "no model configured: set MODEL_DIR (or AIP_STORAGE_URI, AZUREML_MODEL_DIR, or mount SageMaker's /opt/ml/model); " +
+      "the image's sample model is served only with DEMO_MODEL=true",
+  );
 }

@@ -18,12 +18,14 @@ export interface ModelSignature {
   classCount: number | undefined;
   /** undefined when the graph carries no labels (then they are 0..C-1). */
   classLabels: ClassLabel[] | undefined;
+  /** The operators that make it a classifier (an ai.onnx.ml *Classifier node, or skl2onnx's "classes" initializer). */
+  classifierEvidence: string;
 }
 
 /** Field numbers from onnx.proto. */
 const MODEL_GRAPH = 7;
 const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
-const NODE = { attribute: 5 } as const;
+const NODE = { opType: 4, attribute: 5 } as const;
 const ATTRIBUTE = { name: 1, ints: 8, strings: 9 } as const;
 const VALUE_INFO = { name: 1, type: 2 } as const;
 const TYPE = { tensor: 1, sequence: 4 } as const;
@@ -105,7 +107,7 @@ export function readSignature(bytes: Uint8Array): ModelSignature {
     );
     inputs = all(graph, GRAPH.input).map((f) => valueInfo(readMessage(f.bytes))).filter((i) => !initializerNames.has(i.name));
     outputs = all(graph, GRAPH.output).map((f) => valueInfo(readMessage(f.bytes)));
-    nodes = all(graph, GRAPH.node).map((f) => readMessage(f.bytes, new Set([NODE.attribute])));
+    nodes = all(graph, GRAPH.node).map((f) => readMessage(f.bytes, new Set([NODE.opType, NODE.attribute])));
   } catch (err) {
     if (err instanceof ModelFormatError) throw err;
     throw new ModelFormatError(`not a valid ONNX protobuf (${(err as Error).message})`);
@@ -133,13 +135,25 @@ export function readSignature(bytes: Uint8Array): ModelSignature {
     );
   }
 
+  if (probabilities.shape?.[1] !== undefined && probabilities.shape[1] < 2) {
+    throw new ModelFormatError(`output "${probabilities.name}" has ${probabilities.shape[1]} column(s): a classifier needs at least 2 classes (is this a regressor?)`);
+  }
+  const opTypes = nodes.map((n) => str(first(n, NODE.opType)) ?? "");
+  const classifierOp = opTypes.find((op) => op.endsWith("Classifier"));
+  const initializerLabels = labelsFromInitializer(graph);
+  if (!classifierOp && !initializerLabels) {
+    const ops = [...new Set(opTypes)].slice(0, 8).join(", ") || "none";
+    throw new ModelFormatError(`not a classifier: no ai.onnx.ml *Classifier node and no "classes" initializer (operators: ${ops})`);
+  }
+
   const nodeLabels = nodes.map(labelsFromNode).filter((l) => l !== undefined);
   return {
+    classifierEvidence: classifierOp ?? 'the "classes" initializer',
     inputName: input.name,
     inputType: input.elemType === DataType.DOUBLE ? "float64" : "float32",
     featureCount: input.shape?.[1],
     probabilitiesName: probabilities.name,
     classCount: probabilities.shape?.[1],
-    classLabels: nodeLabels.at(-1) ?? labelsFromInitializer(graph),
+    classLabels: nodeLabels.at(-1) ?? initializerLabels,
   };
 }

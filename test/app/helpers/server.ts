@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { freePort } from "../../../app/scripts/free-port";
 
 export const APP_DIR = join(__dirname, "..", "..", "..", "app");
-export const SERVER_JS = join(APP_DIR, "dist", "server.js");
+/** APP_SERVER_JS runs the suite against another build (e.g. the previous commit's, to see a test fail on it). */
+export const SERVER_JS = process.env.APP_SERVER_JS ?? join(APP_DIR, "dist", "server.js");
 export const SAMPLE_MODEL_DIR = join(APP_DIR, "model");
 
 export function assertBuilt(): void {
@@ -34,6 +35,8 @@ export interface StartOptions {
   cwd?: string;
   /** Wait until this GET path answers 200 (default /health/ready); false: do not wait. */
   waitFor?: string | false;
+  /** Never read the server's stdout, as a stalled log collector would not (output() then holds stderr only). */
+  stallStdout?: boolean;
 }
 
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<RunningServer> {
@@ -42,11 +45,13 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   const [program, ...argv] = options.command ?? [process.execPath, SERVER_JS, ...(options.args ?? [])];
   const child = spawn(program!, argv, {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_LEVEL: "info", [options.portVariable ?? "PORT"]: String(port), ...env },
+    // No drain window unless a test asks for one: every test server is stopped with SIGTERM.
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", LOG_LEVEL: "info", DRAIN_MS: "0", [options.portVariable ?? "PORT"]: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  if (options.stallStdout) child.stdout!.pause();
+  else child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const server: RunningServer = {
@@ -97,6 +102,13 @@ export async function call(server: RunningServer, path: string, init: RequestIni
     body = undefined;
   }
   return { status: res.status, headers: res.headers, body, text };
+}
+
+/** The value of one Prometheus sample from /metrics text (0 when absent). */
+export function metric(text: string, name: string, labels = ""): number {
+  const escaped = (name + labels).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`^${escaped} (\\S+)$`, "m").exec(text);
+  return match ? Number(match[1]) : 0;
 }
 
 export function postJson(server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonReply> {

@@ -47,6 +47,7 @@ export const awsMockOutputs: MockOutputs = {
     },
     calls: {
         "aws:index/getRegion:getRegion": () => ({ name: REGION, region: REGION, id: REGION }),
+        "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
         "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/synth`, userId: "synth", id: ACCOUNT }),
         "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({ userName: "AWS", password: "mock-token", authorizationToken: "mock", proxyEndpoint: "https://mock", expiresAt: "never", id: "token" }),
     },

@@ -24,6 +24,8 @@ export interface PreparedCall {
     readonly expectations: ShapeExpectations;
     /** A target-specific check of the parsed answer, after the shared shape check. */
     readonly check?: (answer: Record<string, unknown>) => string | undefined;
+    /** An untimed check of the deployment itself after a good answer (e.g. SageMaker: not rolled back); a reason fails it. */
+    readonly verify?: () => Promise<string | undefined>;
 }
 
 export interface SmokeTarget {
