@@ -5,6 +5,9 @@ import { STAGES } from "../args";
 import { TARGET_NAMES, TARGETS } from "../targets/registry";
 import { imageSchema, modelSchema, stageSchema } from "./schema";
 
+/** `ml-endpoints:image`: how to build the serving image, or the images an earlier stage built (`promoted`). */
+export type StackImage = ImageArgs & { readonly promoted?: { readonly aws?: string; readonly gcp?: string; readonly azure?: string } };
+
 /** The config namespace of this project: keys are `ml-endpoints:<key>` in the stack files. */
 export const CONFIG_NAMESPACE = "ml-endpoints";
 
@@ -13,7 +16,7 @@ export interface StackConfig {
     readonly stack: string;
     readonly stage: Stage;
     readonly model: ModelArgs;
-    readonly image?: ImageArgs;
+    readonly image?: StackImage;
     /** Target name → its validated config entry, in the stack file's order. */
     readonly targets: Readonly<Record<string, unknown>>;
 }

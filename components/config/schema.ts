@@ -73,12 +73,19 @@ export const modelSchema = z.strictObject({
     message: "give exactly one of model.path and model.artifactUri",
 });
 
+const pinnedImage = z.string().regex(/@sha256:[0-9a-f]{64}$/, "must be pinned by digest (…@sha256:<64 hex>)");
+
 export const imageSchema = z.strictObject({
     context: z.string().min(1).optional(),
     dockerfile: z.string().min(1).optional(),
     platform: z.string().min(1).optional(),
     buildArgs: stringMap.optional(),
     uri: z.string().min(1).optional(),
+    /**
+     * The images an earlier stage built, per cloud, used instead of building (the deploy workflow sets this
+     * for staging and prod from dev's state, so every stage serves the bytes dev tested).
+     */
+    promoted: z.strictObject({ aws: pinnedImage.optional(), gcp: pinnedImage.optional(), azure: pinnedImage.optional() }).optional(),
 });
 
 export const stageSchema = z.enum(STAGES);

@@ -72,7 +72,8 @@ export function deployAzureMl(name: string, target: AzureMlTargetConfig, stack: 
         ...target,
         stage: stack.stage,
         model: stack.model,
-        image: stack.image,
+        // An image promoted from an earlier stage is used as is (no build), like a configured URI.
+        image: stack.image?.promoted?.azure !== undefined ? { uri: stack.image.promoted.azure } : stack.image,
     });
     return {
         scoringUri: endpoint.scoringUri,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageArgs, ModelArgs, Stage } from "../args";
+import type { ModelArgs, Stage } from "../args";
+import type { StackImage } from "../config/load";
 import { EcrImage } from "../aws/ecr-image";
 import { ArtifactRegistryImage } from "../gcp/artifact-registry-image";
 import { imageBuildArgs } from "../image-build";
@@ -14,14 +15,15 @@ export class StackContext {
         public readonly stack: string,
         public readonly stage: Stage,
         public readonly model: ModelArgs,
-        public readonly image: ImageArgs | undefined,
+        public readonly image: StackImage | undefined,
     ) {}
 
     /**
      * The serving image on ECR, built once per stack and shared by every AWS target, so SageMaker
-     * and Lambda serve the same bytes. When the stack config names an image URI, that is used instead.
+     * and Lambda serve the same bytes. An image promoted from an earlier stage, or the stack config's image URI, is used instead.
      */
     awsImageUri(): pulumi.Input<string> {
+        if (this.image?.promoted?.aws !== undefined) return this.image.promoted.aws;
         if (this.image?.uri !== undefined) return this.image.uri;
         this.awsImage ??= new EcrImage("aws-serving-image", {
             ...imageBuildArgs(this.image),
@@ -34,9 +36,10 @@ export class StackContext {
 
     /**
      * The serving image on Artifact Registry in `location`, built once per stack and shared by every GCP
-     * target (Vertex AI and Cloud Run). When the stack config names an image URI, that is used instead.
+     * target (Vertex AI and Cloud Run). An image promoted from an earlier stage, or the stack config's image URI, is used instead.
      */
     gcpImageUri(location: pulumi.Input<string>, project?: pulumi.Input<string>): pulumi.Input<string> {
+        if (this.image?.promoted?.gcp !== undefined) return this.image.promoted.gcp;
         if (this.image?.uri !== undefined) return this.image.uri;
         this.gcpImage ??= new ArtifactRegistryImage("gcp-serving-image", {
             location,

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { validateStackConfig } from "../../components/config";
 import { readStackFile, stackFilePath } from "../harness/run-program";
+import { STACKS } from "../harness/stacks";
 import { configProblemsOf } from "../harness/verdict";
 
 /** The `ml-endpoints:*` keys of a stack file, in the shape `validateStackConfig` takes. */
@@ -19,7 +20,7 @@ function withSageMaker(change: Record<string, unknown>) {
 }
 
 describe("stack config validation", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of STACKS) {
         it(`accepts Pulumi.${stack}.yaml`, () => {
             const config = validateStackConfig(stack, rawConfigOf(stackFilePath(stack)));
             expect(config.stage).to.equal(stack);

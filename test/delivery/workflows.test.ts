@@ -121,7 +121,21 @@ describe("delivery workflows", function () {
             expect(pulumi!.uses).to.equal("pulumi/actions@v7");
             expect(pulumi!.with).to.include({ command: "preview", policyPacks: "policy", "comment-on-pr": true, "work-dir": "." });
             expect(pulumi!.with!["stack-name"]).to.equal("${{ vars.PULUMI_STACK_PREFIX }}${{ matrix.stack }}");
-            expect(parse(readFileSync(join(ROOT, ".github/workflows/pr.yml"), "utf8")).jobs.preview.strategy.matrix.stack).to.deep.equal(["dev", "prod"]);
+            expect(parse(readFileSync(join(ROOT, ".github/workflows/pr.yml"), "utf8")).jobs.preview.strategy.matrix.stack).to.deep.equal(["dev", "staging", "prod"]);
+        });
+
+        it("the plan diff of every stack against the PR's base runs without secrets, hazards first in the job summary", () => {
+            const job = pr.jobs["plan-diff"]!;
+            expect(job.if, "forks get it too").to.equal(undefined);
+            expect(job.permissions, "the workflow's read-only token").to.equal(undefined);
+            expect(pr.permissions).to.deep.equal({ contents: "read" });
+            const text = JSON.stringify(job);
+            expect(text).to.not.contain("secrets.");
+            expect(stepsUsing(job.steps, "actions/checkout@")[0]!.with).to.include({ "fetch-depth": 0 });
+            const diff = job.steps!.find((step) => step.name === "Plan diff of every stack, into the job summary")!;
+            expect(diff.env).to.include({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+            expect(diff.run).to.contain("for file in Pulumi.*.yaml").and.contain('--against "$BASE_SHA"').and.contain("--markdown-out")
+                .and.contain("GITHUB_STEP_SUMMARY").and.contain('exit "$status"');
         });
     });
 
@@ -130,14 +144,34 @@ describe("delivery workflows", function () {
         const stack = workflow("deploy-stack.yml");
         const job = stack.jobs.deploy!;
 
-        it("push to main builds once, then dev, then prod behind the production environment", () => {
+        it("push to main builds once, then dev, then staging, then prod behind the production environment", () => {
             expect(deploy.on).to.have.property("push").that.deep.equals({ branches: ["main"] });
             const upload = stepsUsing(deploy.jobs.build!.steps, "actions/upload-artifact@")[0]!;
             expect(upload.with).to.include({ name: "program", path: "dist/" });
             expect(deploy.jobs.dev).to.include({ needs: "build", uses: "./.github/workflows/deploy-stack.yml" });
             expect(deploy.jobs.dev!.with).to.include({ stack: "dev", environment: "dev" });
-            expect(deploy.jobs.prod).to.include({ needs: "dev", uses: "./.github/workflows/deploy-stack.yml" });
+            expect(deploy.jobs.staging).to.include({ needs: "dev", uses: "./.github/workflows/deploy-stack.yml" });
+            expect(deploy.jobs.staging!.with).to.include({ stack: "staging", environment: "staging" });
+            expect(deploy.jobs.prod).to.deep.include({ needs: ["dev", "staging"], uses: "./.github/workflows/deploy-stack.yml" });
             expect(deploy.jobs.prod!.with).to.include({ stack: "prod", environment: "production" });
+            const synth = deploy.jobs.build!.steps!.map((step) => step.run ?? "").join("\n");
+            for (const stack of ["dev", "staging", "prod"]) expect(synth).to.contain(`synth -- --stack ${stack}`);
+        });
+
+        it("the image is built once, by dev, and staging and prod serve dev's digests", () => {
+            expect(deploy.jobs.dev!.with).to.not.have.property("promote-images");
+            expect(deploy.jobs.staging!.with).to.include({ "promote-images": "${{ needs.dev.outputs.images }}" });
+            expect(deploy.jobs.prod!.with).to.include({ "promote-images": "${{ needs.dev.outputs.images }}" });
+            const steps = job.steps!;
+            const promote = steps.findIndex((step) => step.name === "Serve the images an earlier stage built");
+            const up = steps.findIndex((step) => step.uses === "pulumi/actions@v7");
+            const images = steps.findIndex((step) => step.id === "images");
+            expect(promote).to.be.within(0, up - 1);
+            expect(steps[promote]!.if).to.equal("inputs.promote-images != ''");
+            expect(steps[promote]!.run).to.contain("promote-images -- --stack");
+            expect(images).to.be.greaterThan(up);
+            expect(steps[images]!.if).to.equal("inputs.promote-images == ''");
+            expect(steps[images]!.run).to.contain("pulumi stack export").and.contain("--from-state");
         });
 
         it("each stack: the downloaded build, pulumi up with the pack, the smoke test, and rollback advice on its failure", () => {

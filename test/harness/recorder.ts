@@ -30,7 +30,12 @@ export interface RecordedOptions {
     readonly ignoreChanges: string[];
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
+    readonly protect: boolean;
+    readonly replaceOnChanges: string[];
 }
+
+/** The options the plan diff reads (the same record). */
+export type ResourceOptionsSeen = RecordedOptions;
 
 /** The type of the engine's root resource, which never appears in its children's URNs. */
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -135,6 +140,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
                         ignoreChanges: request.getIgnorechangesList(),
                         retainOnDelete: request.getRetainondelete() === true,
                         deleteBeforeReplace: request.getDeletebeforereplace(),
+                        protect: request.getProtect() === true,
+                        replaceOnChanges: request.getReplaceonchangesList(),
                     },
                 });
             }
@@ -160,6 +167,8 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getRetainondelete(): boolean | undefined;
     getDeletebeforereplace(): boolean;
+    getProtect(): boolean | undefined;
+    getReplaceonchangesList(): string[];
     getPropertydependenciesMap(): { forEach(visit: (dependencies: { getUrnsList(): string[] }, property: string) => void): void };
 }
 interface RegisterResponse {

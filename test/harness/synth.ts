@@ -1,8 +1,11 @@
-// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG]`
+// `npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE> [--markdown-out FILE]]`
 //
 // Runs the real program under Pulumi mocks with a stack's config, prints the resource plan, and runs
 // the policy pack's own modules over it. No cloud account, no Pulumi CLI. Exit 1 on invalid config
 // (stack or policy pack) or any mandatory violation.
+// With --against, it also synthesizes the other side (a commit's code and stack file, or another stack
+// file) and prints what the update would create, update, replace or delete, and its hazards (./diff/);
+// a mandatory hazard exits 1 too.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,11 +14,14 @@ import { EndpointArgsError } from "../../components/settings";
 import { OfflinePackConfig, OfflineViolation, runPoliciesOffline } from "../../policy/offline";
 import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig, PackConfigError } from "./pack-config";
+import { formatPlanDiff, formatPlanDiffMarkdown, hazardExitCode, PlanDiff, planDiff } from "./diff/plan-diff";
+import { isComponentType } from "./diff/rules";
 import { formatPlan } from "./plan";
-import { RecordedResource } from "./recorder";
+import { RecordedResource, ResourceOptionsSeen } from "./recorder";
 import { DEFAULT_ORGANIZATION, readStackFile, runProgram, stackFilePath } from "./run-program";
+import { plannedResources } from "./two-sided";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG]";
+const USAGE = "usage: npm run synth -- --stack <name> [--config-file FILE] [--json-out FILE] [--policy-config FILE] [--preview] [--organization ORG] [--against <git-ref|FILE> [--markdown-out FILE]]";
 
 /**
  * One registration as `--json-out` records it: what the engine would hold and hand the analyzer, so the
@@ -34,6 +40,8 @@ export interface SynthReportResource {
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** The provider's id; null for components and, at preview, for every resource. */
     readonly id: string | null;
+    /** The resource options an update acts on (deleteBeforeReplace, retainOnDelete, ignoreChanges…), for the plan diff. */
+    readonly options?: ResourceOptionsSeen;
 }
 
 /** What `--json-out` writes. */
@@ -86,6 +94,7 @@ function reportedResource(resource: RecordedResource): SynthReportResource {
         dependencies: resource.dependencies,
         propertyDependencies: resource.propertyDependencies,
         id: resource.id ?? null,
+        options: resource.options,
     };
 }
 
@@ -118,6 +127,8 @@ async function main(): Promise<number> {
             "policy-config": { type: "string" },
             preview: { type: "boolean", default: false },
             organization: { type: "string" },
+            against: { type: "string" },
+            "markdown-out": { type: "string" },
         },
     });
     if (values.stack === undefined) {
@@ -128,7 +139,15 @@ async function main(): Promise<number> {
     const configFile = path.resolve(values["config-file"] ?? stackFilePath(values.stack));
     const packConfig = values["policy-config"] === undefined ? undefined : loadPackConfig(ALL_POLICIES, values["policy-config"]);
     for (const name of packConfig?.unknownPolicies ?? []) console.error(`warning: --policy-config names "${name}", which is not a policy in this pack`);
-    const { resources, report } = await synthesize(values.stack, configFile, { policyConfig: packConfig?.config, preview: values.preview, organization: values.organization });
+    if (values.against !== undefined && values.preview) {
+        console.error("--against compares two full synths; it cannot be combined with --preview (unknowns would differ everywhere)");
+        return 2;
+    }
+    const synthOptions: SynthOptions = { policyConfig: packConfig?.config, preview: values.preview, organization: values.organization };
+    // With --against, the head side of the diff is this synth: run once, print both.
+    const planned = values.against === undefined ? undefined : await planDiff(values.stack, values.against, { configFile, synth: synthOptions });
+    const { resources, report } = planned === undefined ? await synthesize(values.stack, configFile, synthOptions) : { resources: asRecorded(planned.head.report), report: planned.head.report };
+    const diff: PlanDiff | undefined = planned?.diff;
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
     console.log(`Stack ${values.stack} (${path.relative(process.cwd(), configFile) || configFile}): ${resources.length} resources${values.preview ? " (preview: computed outputs unknown)" : ""}\n`);
@@ -139,12 +158,34 @@ async function main(): Promise<number> {
     for (const violation of [...mandatory, ...advisory]) {
         console.log(`  [${violation.level}] ${violation.policy}: ${violation.message}`);
     }
+    if (diff !== undefined) console.log(`\n${formatPlanDiff(diff)}`);
+    if (diff !== undefined && values["markdown-out"] !== undefined) fs.writeFileSync(values["markdown-out"], `${formatPlanDiffMarkdown(diff)}\n`);
     if (values["json-out"] !== undefined) {
-        fs.writeFileSync(values["json-out"], `${JSON.stringify(report, null, 2)}\n`);
+        fs.writeFileSync(values["json-out"], `${JSON.stringify(diff === undefined ? report : { ...report, diff }, null, 2)}\n`);
         console.log(`\nWrote ${values["json-out"]}`);
     }
-    console.log(`\nSynthesized in ${elapsedMs.toFixed(0)} ms.`);
-    return exitCodeOf(report.violations);
+    console.log(`\n${diff === undefined ? "Synthesized" : "Synthesized both sides and diffed"} in ${elapsedMs.toFixed(0)} ms.`);
+    return Math.max(exitCodeOf(report.violations), diff === undefined ? 0 : hazardExitCode(diff));
+}
+
+/** A report's resources in the shape the plan printer takes. */
+function asRecorded(report: SynthReport): RecordedResource[] {
+    return plannedResources(report).map((resource) => ({
+        ...resource,
+        parentUrn: resource.parentUrn ?? undefined,
+        parent: resource.parent ?? undefined,
+        id: resource.id ?? undefined,
+        custom: !isComponentType(resource.type),
+        options: {
+            ignoreChanges: [...(resource.options?.ignoreChanges ?? [])],
+            retainOnDelete: resource.options?.retainOnDelete ?? false,
+            deleteBeforeReplace: resource.options?.deleteBeforeReplace ?? false,
+            protect: resource.options?.protect ?? false,
+            replaceOnChanges: [...(resource.options?.replaceOnChanges ?? [])],
+        },
+        dependencies: [...resource.dependencies],
+        propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...urns]])),
+    }));
 }
 
 if (require.main === module) {

@@ -5,41 +5,35 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_ORGANIZATION, PROJECT, REPO_ROOT, stackFilePath } from "./run-program";
-import { SynthReport, synthesize } from "./synth";
+import { SynthOptions, SynthReport, SynthReportResource, synthesize } from "./synth";
+
+/** Assets serialize as their content digest on both sides (the engine compares assets by content). */
+const ASSET_DIGEST_PRELOAD = path.join(__dirname, "diff", "asset-digest.cjs");
+require(ASSET_DIGEST_PRELOAD);
 
 /** One side of a diff: where it came from (for the table's header) and what synth made of it. */
 export interface SidePlan { readonly label: string; readonly report: SynthReport }
 
-/** A report's resource, with the identity fields the diff matches on filled in (old reports lack them). */
-export interface PlannedResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly parentUrn: string | null;
-    readonly parent: string | null;
-    readonly inputs: Record<string, unknown>;
-    readonly dependencies: readonly string[];
-    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
-    readonly id: string | null;
-}
+/** A report's resource, with the identity fields the diff matches on filled in (older reports lack them). */
+export type PlannedResource = SynthReportResource;
 
-type ReportedResource = SynthReport["resources"][number] & Partial<Pick<PlannedResource, "urn" | "parentUrn" | "dependencies" | "propertyDependencies" | "id">>;
+type ReportedResource = SynthReport["resources"][number] & Partial<Pick<PlannedResource, "urn" | "parentUrn" | "dependencies" | "propertyDependencies" | "id" | "options">>;
 
 /**
  * `against` is a FILE (an existing stack file: today's code with that config, in this process) or a git ref
  * (that commit's code and its `Pulumi.<stack>.yaml`, synthesized in a subprocess from a `git archive` of it).
  * The head side is today's working tree with `options.configFile` (default `Pulumi.<stack>.yaml`).
  */
-export async function planBothSides(stack: string, against: string, options: { configFile?: string } = {}): Promise<{ base: SidePlan; head: SidePlan }> {
+export async function planBothSides(stack: string, against: string, options: { configFile?: string; synth?: SynthOptions } = {}): Promise<{ base: SidePlan; head: SidePlan }> {
     const headFile = path.resolve(options.configFile ?? stackFilePath(stack));
     const labelled = (head: SidePlan): SidePlan => ({ ...head, label: `working tree, ${relativeToRepo(headFile)}` });
     if (isStackFile(against)) {
         // In-process runs share the global mocks, so one after the other.
-        const base = await planInProcess(stack, path.resolve(against));
-        return { base, head: labelled(await planInProcess(stack, headFile)) };
+        const base = await planWithStackFile(stack, path.resolve(against));
+        return { base, head: labelled(await planWithStackFile(stack, headFile, options.synth)) };
     }
     // The base runs in its own process: synthesize the head meanwhile.
-    const [base, head] = await Promise.all([planAtRef(stack, against), planInProcess(stack, headFile)]);
+    const [base, head] = await Promise.all([planAtRef(stack, against), planWithStackFile(stack, headFile, options.synth)]);
     return { base, head: labelled(head) };
 }
 
@@ -47,8 +41,8 @@ function isStackFile(against: string): boolean {
     return fs.existsSync(against) && fs.statSync(against).isFile();
 }
 
-async function planInProcess(stack: string, configFile: string): Promise<SidePlan> {
-    const { resources, report } = await synthesize(stack, configFile);
+export async function planWithStackFile(stack: string, configFile: string, synthOptions: SynthOptions = {}): Promise<SidePlan> {
+    const { resources, report } = await synthesize(stack, configFile, synthOptions);
     // The recorded resources carry what the report may not yet: URNs and dependencies. Their URNs are the mock
     // monitor's, so dependencies are re-keyed to the URNs `plannedResources` gives (the engine's form).
     const reported = report.resources as ReportedResource[];
@@ -64,6 +58,7 @@ async function planInProcess(stack: string, configFile: string): Promise<SidePla
                 dependencies: reported[index]!.dependencies ?? rekey(resources[index]!.dependencies),
                 propertyDependencies: reported[index]!.propertyDependencies
                     ?? Object.fromEntries(Object.entries(resources[index]!.propertyDependencies).map(([key, urns]) => [key, rekey(urns)])),
+                options: reported[index]!.options ?? resources[index]!.options,
             })),
         },
     };
@@ -102,12 +97,13 @@ async function planAtRef(stack: string, ref: string): Promise<SidePlan> {
         }
         const reportFile = path.join(dir, ".base-report.json");
         progress(`synthesizing ${stack} at ${label}`);
-        const { code, stderr } = await runSubprocess(process.execPath, ["--import", "tsx", "test/harness/synth.ts", "--stack", stack, "--json-out", reportFile], dir);
+        const { code, stderr } = await runSubprocess(process.execPath, ["--require", ASSET_DIGEST_PRELOAD, "--import", "tsx", "test/harness/synth.ts", "--stack", stack, "--json-out", reportFile], dir);
         if (!fs.existsSync(reportFile)) {
             throw new Error(`synth of ${stack} at ${label} wrote no report (exit ${code}):\n${stderr.trim()}`);
         }
         progress(`base synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s${code === 0 ? "" : ` (its synth exited ${code}: the base has mandatory violations)`}`);
-        const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as SynthReport;
+        // Paths in the inputs (build contexts) name the temp checkout; the live stack runs from this one.
+        const report = JSON.parse(fs.readFileSync(reportFile, "utf8").split(dir).join(REPO_ROOT)) as SynthReport;
         return { label, report: withIdentities(report) };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -180,6 +176,7 @@ export function plannedResources(report: SynthReport): PlannedResource[] {
             dependencies: resource.dependencies ?? [],
             propertyDependencies: resource.propertyDependencies ?? {},
             id: resource.id ?? null,
+            ...(resource.options === undefined ? {} : { options: resource.options }),
         };
     });
 }

@@ -4,6 +4,7 @@ import { ALL_POLICIES } from "../../policy/policies";
 import { loadPackConfig } from "../harness/pack-config";
 import { UNKNOWN } from "../harness/recorder";
 import { misconfiguredStackFile, REPO_ROOT, stackFilePath } from "../harness/run-program";
+import { STACKS } from "../harness/stacks";
 import { exitCodeOf, synthesize, SynthReport } from "../harness/synth";
 
 // The whole program judged by the whole pack, as the synth does it: the shipped stacks pass, a preview
@@ -13,7 +14,7 @@ import { exitCodeOf, synthesize, SynthReport } from "../harness/synth";
 const mandatory = (report: SynthReport) => report.violations.filter((violation) => violation.level === "mandatory");
 
 describe("the pack over the whole program", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of STACKS) {
         it(`${stack}: zero mandatory violations, synth exit code 0`, async () => {
             const { report } = await synthesize(stack, stackFilePath(stack));
             expect(mandatory(report)).to.deep.equal([]);
