@@ -111,7 +111,8 @@ export function createListener(deps: ListenerDeps) {
       ticket?.hold(Buffer.byteLength(reply.body));
       res.writeHead(reply.status, headers);
       res.end(method === "HEAD" ? undefined : reply.body);
-      if (!res.writableFinished) {
+      // The kernel took the whole answer (the common case): nothing is held, so no timer is needed.
+      if (!res.writableFinished && (res.socket?.writableLength ?? 0) > 0) {
         // A client that does not read its answer frees its memory and slot after WRITE_TIMEOUT_MS.
         const timer = setTimeout(() => {
           if (res.writableFinished) return;
@@ -124,8 +125,7 @@ export function createListener(deps: ListenerDeps) {
 
       const status = String(reply.status);
       const ms = elapsedMs();
-      metrics.requestDuration.labels(label, method, status).observe(ms / 1000);
-      metrics.requests.labels(label, method, status).inc();
+      metrics.answered(label, method, status, ms / 1000);
       if (config.accessLog || error !== undefined) {
         const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
         // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
