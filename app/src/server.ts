@@ -21,6 +21,9 @@ import { locateModel } from "./model/locate";
 import { createLogger, type Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 
+/** Connections the kernel queues before they are accepted. */
+const LISTEN_BACKLOG = 4096;
+
 function exitWith(logger: Logger, code: number): never {
   logger.flush();
   // pino's asynchronous destination flushes on exit.
@@ -73,7 +76,9 @@ async function main(): Promise<void> {
     logger.fatal({ err: err.message, port: config.port }, "cannot listen");
     exitWith(logger, 1);
   });
-  server.listen(config.port, config.host, () =>
+  // A listen queue deep enough for a burst of connections (Node defaults to 511; the kernel caps it at somaxconn):
+  // when it overflows, the kernel drops SYNs, and a health check caught in that waits 1 s, 3 s... for a retry.
+  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () =>
     logger.info(
       {
         host: config.host,

@@ -57,6 +57,15 @@ const SHED_MESSAGES: Record<string, string> = {
   connections: "the server is at its connection limit; retry shortly",
 };
 
+/**
+ * A request shed with 503 closes its connection when its body is this small (it has then arrived with the headers,
+ * so closing cannot reset an upload the client is still sending; larger bodies are discarded instead). Under a
+ * flood, Node accepts about one new connection per event-loop turn, and every kept-alive client that is shed and
+ * retries at once makes that turn longer: a health check's fresh connection then waited seconds in the accept
+ * queue. Closing sends a shed client to the back of the queue (or, behind a load balancer, to another instance).
+ */
+const SHED_CLOSE_BYTES = 64 * 1024;
+
 export function createListener(deps: ListenerDeps) {
   const { router, state, metrics, logger, config, admission, guard, requests } = deps;
   // What a client may still send after an early answer before it is cut off.
@@ -78,6 +87,8 @@ export function createListener(deps: ListenerDeps) {
     let bodyStarted = false;
     let continued = false;
     let answered = false;
+    /** Shed under overload: the connection is closed after the 503 (see SHED_CLOSE_BYTES). */
+    let shedClose = false;
     const tracked: Tracked = { phase: "headers", lastProgress: performance.now(), res };
     requests.set(req, tracked);
 
@@ -106,7 +117,7 @@ export function createListener(deps: ListenerDeps) {
       };
       // An early answer to a client waiting for 100 Continue: it will not send the body, so the connection ends here.
       const bodyPending = match.kind === "found" && match.route.body && !req.complete;
-      if (state.closing || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
+      if (state.closing || shedClose || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
       else if (bodyPending && !bodyStarted) discardBody(req, discardCap);
       ticket?.hold(Buffer.byteLength(reply.body));
       res.writeHead(reply.status, headers);
@@ -165,6 +176,7 @@ export function createListener(deps: ListenerDeps) {
       }
       const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declaredLength(req));
       if (typeof admitted === "string") {
+        shedClose = declaredLength(req) <= SHED_CLOSE_BYTES;
         return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
       }
       ticket = admitted;
