@@ -78,6 +78,8 @@ const DEFAULT_CONCURRENCY = 80;
 export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 const MAX_SERVICE_NAME = 49;
 /** Environment variables Cloud Run sets itself and refuses in a revision. */
+/** The server's in-flight bound (app/src/config.ts), set here to the service's concurrency. */
+export const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 export const RESERVED_ENV = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] as const;
 
 /** Memory bounds in GiB per vCPU count (cloud.google.com/run/docs/configuring/services/memory-limits and …/cpu). */
@@ -360,11 +362,19 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
                     startupCpuBoost: args.startupCpuBoost ?? true,
                 },
                 envs: pulumi.all([modelUri, args.environment]).apply(([storageUri, environment]) => {
+                    // The server's admission bound is the platform's: Cloud Run sends at most
+                    // maxInstanceRequestConcurrency requests to an instance at once and does not tell the container
+                    // ("Maximum concurrent requests per instance"). One owner: set it through scaling.targetLoadPerInstance.
+                    const own = environment?.[MAX_CONCURRENT_ENV];
+                    if (own !== undefined) {
+                        fail(`environment.${MAX_CONCURRENT_ENV} "${own}" is set from maxInstanceRequestConcurrency (${concurrency}); change scaling.targetLoadPerInstance (${CONCURRENCY_RANGE.min}–${CONCURRENCY_RANGE.max}) instead`);
+                    }
                     const merged: Record<string, string> = {
                         MODEL_NAME: args.model.name,
                         MODEL_VERSION: args.model.version,
                         AIP_STORAGE_URI: storageUri,
                         ...environment,
+                        [MAX_CONCURRENT_ENV]: String(concurrency),
                     };
                     const reserved = reservedEnvProblem(Object.keys(merged));
                     if (reserved) fail(`environment: ${reserved}`);

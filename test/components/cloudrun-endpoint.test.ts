@@ -5,6 +5,7 @@ import {
     cloudRunSizeProblem,
     cloudRunTraffic,
     invokerMemberProblem,
+    MAX_CONCURRENT_ENV,
     revisionNameFor,
 } from "../../components/gcp/cloudrun-endpoint";
 import type { RecordedResource } from "../harness/recorder";
@@ -66,7 +67,20 @@ describe("CloudRunEndpoint", () => {
                 MODEL_NAME: "churn-classifier",
                 MODEL_VERSION: "1.0.0",
                 AIP_STORAGE_URI: env["AIP_STORAGE_URI"],
+                MAX_CONCURRENT_REQUESTS: "80",
             });
+        });
+
+        it("bounds the server's in-flight requests at the service's concurrency, which Cloud Run does not tell the container", async () => {
+            // Cloud Run, "Maximum concurrent requests per instance" (cloud.google.com/run/docs/about-concurrency): the
+            // platform sends an instance at most maxInstanceRequestConcurrency requests; the container is not told,
+            // so the server (app/src/config.ts, MAX_CONCURRENT_REQUESTS) would otherwise assume the maximum, 1,000.
+            const { resources: other } = await build({ ...PROD_ARGS, scaling: { ...PROD_ARGS.scaling, targetLoadPerInstance: 250 } });
+            const service = single(other, SERVICE);
+            const envs = container(service)["envs"] as { name: string; value: string }[];
+            const env = Object.fromEntries(envs.map((entry) => [entry.name, entry.value]));
+            expect(input(service, "template", "maxInstanceRequestConcurrency")).to.equal(250);
+            expect(env[MAX_CONCURRENT_ENV]).to.equal("250");
         });
 
         it("runs as its own service account, which may only read the model bucket", () => {
