@@ -207,6 +207,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }
         const maxConcurrent = args.maxConcurrentRequestsPerInstance ?? 32;
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) fail(`maxConcurrentRequestsPerInstance ${maxConcurrent} must be a whole number ≥ 1`);
+        // The server's in-flight bound has one owner, maxConcurrentRequestsPerInstance (checked again below for an Output).
+        const maxConcurrentEnvProblem = (value: unknown) =>
+            `environment.${MAX_CONCURRENT_ENV} "${String(value)}" is set from maxConcurrentRequestsPerInstance (${maxConcurrent}); change maxConcurrentRequestsPerInstance (a whole number ≥ 1) instead`;
+        const plainEnvironment = args.environment !== null && typeof args.environment === "object" && !pulumi.Output.isInstance(args.environment) ? (args.environment as Record<string, unknown>) : {};
+        if (plainEnvironment[MAX_CONCURRENT_ENV] !== undefined) fail(maxConcurrentEnvProblem(plainEnvironment[MAX_CONCURRENT_ENV]));
         const endpointName = args.endpointName ?? defaultEndpointName(name, args);
         if (!/^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/.test(endpointName)) {
             fail(`endpointName "${endpointName}" must be 3–32 letters, digits and dashes, starting with a letter and not ending with a dash`);
@@ -330,9 +335,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                         // Azure's front end enforces request_settings.max_concurrent_requests_per_instance and does not
                         // tell the container; the server's admission bound must be the same number (one owner: the arg).
                         const own = environment?.[MAX_CONCURRENT_ENV];
-                        if (own !== undefined) {
-                            fail(`environment.${MAX_CONCURRENT_ENV} "${own}" is set from maxConcurrentRequestsPerInstance (${maxConcurrent}); change maxConcurrentRequestsPerInstance (a whole number ≥ 1) instead`);
-                        }
+                        if (own !== undefined) fail(maxConcurrentEnvProblem(own));
                         return {
                             MODEL_NAME: args.model.name,
                             MODEL_VERSION: color === plan.live ? (args.liveModelVersion ?? args.model.version) : args.model.version,

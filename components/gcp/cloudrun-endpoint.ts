@@ -119,6 +119,11 @@ export function publicAccessProblem(stage: Stage, auth: AuthMode | undefined): s
     return stage === "prod" && auth === "none" ? `auth "none" (allUsers may invoke) is refused in prod; use auth "iam" with invokers` : undefined;
 }
 
+/** The server's in-flight bound has one owner, the service's concurrency. */
+function maxConcurrentEnvProblem(value: unknown, concurrency: number): string {
+    return `"${String(value)}" is set from maxInstanceRequestConcurrency (${concurrency}); change scaling.targetLoadPerInstance (${CONCURRENCY_RANGE.min}–${CONCURRENCY_RANGE.max}) instead`;
+}
+
 function reservedEnvProblem(keys: readonly string[]): string | undefined {
     const reserved = RESERVED_ENV.filter((key) => keys.includes(key));
     return reserved.length > 0 ? `${reserved.join(", ")} is set by Cloud Run itself and may not be given` : undefined;
@@ -163,6 +168,8 @@ export function cloudRunArgsProblems(args: CloudRunCheckedFields): ArgsProblem[]
     args.invokers?.forEach((member, index) => check(["invokers", index], invokerMemberProblem(member)));
     if (args.environment !== null && typeof args.environment === "object" && !pulumi.Output.isInstance(args.environment)) {
         check(["environment"], reservedEnvProblem(Object.keys(args.environment)));
+        const own = (args.environment as Record<string, unknown>)[MAX_CONCURRENT_ENV];
+        if (own !== undefined) check(["environment", MAX_CONCURRENT_ENV], maxConcurrentEnvProblem(own, args.scaling?.targetLoadPerInstance ?? DEFAULT_CONCURRENCY));
     }
     if (args.monitoring?.alarms === true) check(["monitoring", "alarms"], "alarms are not built for Cloud Run yet; set alarms: false (alert on run.googleapis.com/request_count in Cloud Monitoring)");
     if (args.rollout?.autoRollback === true) {
@@ -366,9 +373,7 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
                     // maxInstanceRequestConcurrency requests to an instance at once and does not tell the container
                     // ("Maximum concurrent requests per instance"). One owner: set it through scaling.targetLoadPerInstance.
                     const own = environment?.[MAX_CONCURRENT_ENV];
-                    if (own !== undefined) {
-                        fail(`environment.${MAX_CONCURRENT_ENV} "${own}" is set from maxInstanceRequestConcurrency (${concurrency}); change scaling.targetLoadPerInstance (${CONCURRENCY_RANGE.min}–${CONCURRENCY_RANGE.max}) instead`);
-                    }
+                    if (own !== undefined) fail(`environment.${MAX_CONCURRENT_ENV}: ${maxConcurrentEnvProblem(own, concurrency)}`);
                     const merged: Record<string, string> = {
                         MODEL_NAME: args.model.name,
                         MODEL_VERSION: args.model.version,

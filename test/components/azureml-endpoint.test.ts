@@ -326,6 +326,7 @@ describe("AzureMlEndpoint", () => {
             expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
         refuse({ auth: "none" }, /auth "none" is not offered by Azure ML managed online endpoints.*allowed: key \(default\), iam/);
         refuse({ auth: "jwt" }, /auth "jwt" is not offered/);
+        refuse({ environment: { MAX_CONCURRENT_REQUESTS: "5" } }, /environment.MAX_CONCURRENT_REQUESTS "5" is set from maxConcurrentRequestsPerInstance \(32\); change maxConcurrentRequestsPerInstance/);
         refuse({ instanceType: "Standard_B2s" }, /instanceType "Standard_B2s" is not offered by Azure ML managed online endpoints \(e\.g\. Standard_DS2_v2, Standard_DS3_v2/);
         refuse({ instanceCount: 11 }, /instanceCount 11 is outside the autoscale bounds 3–10/);
         refuse({ instanceCount: 2 }, /instanceCount 2 is outside the autoscale bounds 3–10/);

@@ -206,6 +206,10 @@ describe("CloudRunEndpoint", () => {
         const refuses = (args: Partial<CloudRunEndpointArgs>, pattern: RegExp) =>
             expect(() => new CloudRunEndpoint("bad", { ...PROD_ARGS, ...args })).to.throw(pattern);
 
+        it("a MAX_CONCURRENT_REQUESTS of its own: the service's concurrency sets it", () => {
+            refuses({ environment: { MAX_CONCURRENT_REQUESTS: "5" } }, /environment.MAX_CONCURRENT_REQUESTS: "5" is set from maxInstanceRequestConcurrency \(80\); change scaling.targetLoadPerInstance \(1–1000\) instead/);
+        });
+
         it("min above max, and concurrency outside 1–1000", () => {
             refuses({ scaling: { minInstances: 5, maxInstances: 2 } }, /scaling.minInstances 5 is greater than maxInstances 2/);
             refuses({ scaling: { minInstances: 2, maxInstances: 4, targetLoadPerInstance: 1001 } }, /concurrency 1001 must be a whole number of requests per instance from 1 to 1000/);
