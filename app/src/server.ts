@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     process.stderr.write(`ml-endpoints-app: ${(err as Error).message}\n`);
     process.exit(2);
   }
-  const { logger, dropped } = createLogger(config.logLevel, config.logBufferBytes);
+  const { logger, access, dropped } = createLogger(config.logLevel, config.logBufferBytes);
   const metrics = new Metrics();
   metrics.sources.droppedLogLines = dropped;
   const state: ServerState = { pool: undefined, workers: undefined, local: undefined, model: undefined, closing: false };
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     state,
     metrics,
     logger,
+    access,
     config,
     admission,
     guard,

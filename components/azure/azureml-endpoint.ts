@@ -81,7 +81,7 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
 const DEFAULT_TARGET_CPU_PERCENT = 70;
 const SERVING_PORT = 8080;
 /** The server's in-flight bound (app/src/config.ts), set here to maxConcurrentRequestsPerInstance. */
-export const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
+const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
 /** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */

@@ -79,7 +79,7 @@ export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 const MAX_SERVICE_NAME = 49;
 /** Environment variables Cloud Run sets itself and refuses in a revision. */
 /** The server's in-flight bound (app/src/config.ts), set here to the service's concurrency. */
-export const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
+const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 export const RESERVED_ENV = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] as const;
 
 /** Memory bounds in GiB per vCPU count (cloud.google.com/run/docs/configuring/services/memory-limits and …/cpu). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { AzureMlEndpoint, AzureMlEndpointArgs, MAX_CONCURRENT_ENV } from "../../components/azure/azureml-endpoint";
+import { AzureMlEndpoint, AzureMlEndpointArgs } from "../../components/azure/azureml-endpoint";
 import { trafficSplit } from "../../components/azure/endpoint-traffic";
 import { managedOnlineSku, quotaCores } from "../../components/azure/instance-types";
 import { ROLLOUT_STRATEGIES } from "../../components/args";
@@ -71,7 +71,7 @@ describe("AzureMlEndpoint", () => {
             const { resources: other } = await build({ ...PROD_ARGS, maxConcurrentRequestsPerInstance: 7 });
             const deployment = single(other, T.deployment);
             expect(input(deployment, "properties", "requestSettings", "maxConcurrentRequestsPerInstance")).to.equal(7);
-            expect(input(deployment, "properties", "environmentVariables", MAX_CONCURRENT_ENV)).to.equal("7");
+            expect(input(deployment, "properties", "environmentVariables", "MAX_CONCURRENT_REQUESTS")).to.equal("7");
         });
 
         it("registers the image by digest with our server's routes on 8080", () => {

@@ -5,7 +5,6 @@ import {
     cloudRunSizeProblem,
     cloudRunTraffic,
     invokerMemberProblem,
-    MAX_CONCURRENT_ENV,
     revisionNameFor,
 } from "../../components/gcp/cloudrun-endpoint";
 import type { RecordedResource } from "../harness/recorder";
@@ -80,7 +79,7 @@ describe("CloudRunEndpoint", () => {
             const envs = container(service)["envs"] as { name: string; value: string }[];
             const env = Object.fromEntries(envs.map((entry) => [entry.name, entry.value]));
             expect(input(service, "template", "maxInstanceRequestConcurrency")).to.equal(250);
-            expect(env[MAX_CONCURRENT_ENV]).to.equal("250");
+            expect(env["MAX_CONCURRENT_REQUESTS"]).to.equal("250");
         });
 
         it("runs as its own service account, which may only read the model bucket", () => {

@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config";
 import { HttpError } from "../contracts/errors";
-import type { Logger } from "../observability/logger";
+import type { AccessLine, Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { Admission, Ticket } from "./admission";
 import { checkEncoding, ClientAbort, declaredLength, discardBody, readBody, tooLarge } from "./body";
@@ -44,6 +44,8 @@ export interface ListenerDeps {
   state: ServerState;
   metrics: Metrics;
   logger: Logger;
+  /** The info-level access line, written without pino's serialiser (observability/logger.ts). */
+  access(line: AccessLine): void;
   config: Config;
   admission: Admission;
   guard: ConnectionGuard;
@@ -67,7 +69,7 @@ const SHED_MESSAGES: Record<string, string> = {
 const SHED_CLOSE_BYTES = 64 * 1024;
 
 export function createListener(deps: ListenerDeps) {
-  const { router, state, metrics, logger, config, admission, guard, requests } = deps;
+  const { router, state, metrics, logger, access, config, admission, guard, requests } = deps;
   // What a client may still send after an early answer before it is cut off.
   const discardCap = config.maxBodyBytes + 16 * 1024 * 1024;
 
@@ -137,7 +139,9 @@ export function createListener(deps: ListenerDeps) {
       const status = String(reply.status);
       const ms = elapsedMs();
       metrics.answered(label, method, status, ms / 1000);
-      if (config.accessLog || error !== undefined) {
+      if (error === undefined && (reply.status < 500 || reply.status === 503)) {
+        if (config.accessLog) access({ reqId: id, method, path, route: label, status: reply.status, ms });
+      } else {
         const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
         // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
         if (reply.status === 503) (error === undefined ? logger.info : logger.warn).call(logger, line, "request");

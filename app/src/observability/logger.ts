@@ -11,14 +11,30 @@ import pino from "pino";
 
 export type Logger = pino.Logger;
 
+/** One access-log line's fields (the listener's "request" line). */
+export interface AccessLine {
+  reqId: string;
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  ms: number;
+}
+
 export interface LogOutput {
   logger: Logger;
+  /**
+   * Writes an info-level "request" line exactly as `logger.info(fields, "request")` would, formatted by hand:
+   * pino's generic serialiser was a third of the per-request logging cost. A no-op when info is disabled.
+   */
+  access(line: AccessLine): void;
   /** Lines dropped because the buffer was full. */
   dropped(): number;
 }
 
 /** A write syscall per this many bytes of log lines (~30 access-log lines; sonic-boom caps a write at 16 KiB), not per line. */
 const FLUSH_BYTES = 8 * 1024;
+const SERVICE = "ml-endpoints-app";
 /** The longest a line waits in the buffer. */
 const FLUSH_EVERY_MS = 100;
 
@@ -39,11 +55,21 @@ export function createLogger(level: string, bufferBytes = 4 * 1024 * 1024): LogO
   const logger = pino(
     {
       level,
-      base: { service: "ml-endpoints-app" },
+      base: { service: SERVICE },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
   );
-  return { logger, dropped: () => dropped };
+  const infoEnabled = logger.isLevelEnabled("info");
+  // Same field order as pino: level, time, base, the fields, msg.
+  const access = (line: AccessLine): void => {
+    if (!infoEnabled) return;
+    destination.write(
+      `{"level":"info","time":"${new Date().toISOString()}","service":"${SERVICE}","reqId":${JSON.stringify(line.reqId)},` +
+        `"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"route":${JSON.stringify(line.route)},` +
+        `"status":${line.status},"ms":${line.ms},"msg":"request"}\n`,
+    );
+  };
+  return { logger, access, dropped: () => dropped };
 }
