@@ -119,8 +119,12 @@ export function createListener(deps: ListenerDeps) {
       };
       // An early answer to a client waiting for 100 Continue: it will not send the body, so the connection ends here.
       const bodyPending = match.kind === "found" && match.route.body && !req.complete;
-      if (state.closing || shedClose || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
-      else if (bodyPending && !bodyStarted) discardBody(req, discardCap);
+      if (state.closing || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
+      else {
+        if (shedClose) headers.connection = "close";
+        // Read what is left, so closing after the answer cannot reset it before the client has read it.
+        if (bodyPending && !bodyStarted) discardBody(req, discardCap);
+      }
       ticket?.hold(Buffer.byteLength(reply.body));
       res.writeHead(reply.status, headers);
       res.end(method === "HEAD" ? undefined : reply.body);
@@ -180,7 +184,8 @@ export function createListener(deps: ListenerDeps) {
       }
       const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declaredLength(req));
       if (typeof admitted === "string") {
-        shedClose = declaredLength(req) <= SHED_CLOSE_BYTES;
+        // A chunked upload declares no length and may be of any size: it is discarded, not closed on.
+        shedClose = req.headers["content-length"] !== undefined && declaredLength(req) <= SHED_CLOSE_BYTES;
         return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
       }
       ticket = admitted;
