@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     },
     "model ready",
   );
+  metrics.startDefaultMetrics();
   if (state.closing) return;
 
   const poolStarted = performance.now();

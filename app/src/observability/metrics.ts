@@ -122,8 +122,19 @@ export class Metrics {
   /** Read when /metrics is scraped; server.ts points them at the logger and the pool. */
   readonly sources = { droppedLogLines: () => 0, readyWorkers: () => 0 };
 
-  constructor() {
+  private defaultsStarted = false;
+
+  /**
+   * prom-client's process and runtime metrics (event-loop lag, GC, heap...). Started once the model is ready:
+   * setting them up costs a few ms that would otherwise delay the first answer.
+   */
+  startDefaultMetrics(): void {
+    if (this.defaultsStarted) return;
+    this.defaultsStarted = true;
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  constructor() {
     const sources = this.sources;
     new Gauge({
       name: "log_lines_dropped_total",
