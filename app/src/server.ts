@@ -3,8 +3,9 @@
  * `<image> serve`; every other target runs it without arguments.
  *
  * It listens first (SageMaker wants connections accepted quickly), answers
- * health checks with 503 until the model is loaded by the inference workers,
- * and exits non-zero with a message naming the path if it cannot be loaded.
+ * health checks with 503 until the model is loaded on the main thread, then
+ * starts the inference workers, and exits non-zero with a message naming the
+ * path if the model cannot be loaded.
  */
 import { createServer } from "node:http";
 import { readConfig, type Config } from "./config";
@@ -19,6 +20,9 @@ import { downloadIfConfigured } from "./model/load";
 import { locateModel } from "./model/locate";
 import { createLogger, type Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
+
+/** Connections the kernel queues before they are accepted. */
+const LISTEN_BACKLOG = 4096;
 
 function exitWith(logger: Logger, code: number): never {
   logger.flush();
@@ -38,10 +42,10 @@ async function main(): Promise<void> {
     process.stderr.write(`ml-endpoints-app: ${(err as Error).message}\n`);
     process.exit(2);
   }
-  const { logger, dropped } = createLogger(config.logLevel, config.logBufferBytes);
+  const { logger, access, dropped } = createLogger(config.logLevel, config.logBufferBytes);
   const metrics = new Metrics();
   metrics.sources.droppedLogLines = dropped;
-  const state: ServerState = { pool: undefined, local: undefined, model: undefined, closing: false };
+  const state: ServerState = { pool: undefined, workers: undefined, local: undefined, model: undefined, closing: false };
   const requests = new Map<import("node:http").IncomingMessage, Tracked>();
   const guard = new ConnectionGuard(config.maxConnections, config.healthReserve, metrics);
   const admission = new Admission(config.maxInFlight, config.maxBufferedBytes, metrics);
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
     state,
     metrics,
     logger,
+    access,
     config,
     admission,
     guard,
@@ -72,7 +77,9 @@ async function main(): Promise<void> {
     logger.fatal({ err: err.message, port: config.port }, "cannot listen");
     exitWith(logger, 1);
   });
-  server.listen(config.port, config.host, () =>
+  // A listen queue deep enough for a burst of connections (Node defaults to 511; the kernel caps it at somaxconn):
+  // when it overflows, the kernel drops SYNs, and a health check caught in that waits 1 s, 3 s... for a retry.
+  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () =>
     logger.info(
       {
         host: config.host,
@@ -88,39 +95,37 @@ async function main(): Promise<void> {
       "listening",
     ),
   );
-  // Exiting while onnxruntime is creating a session aborts the process, so the exit waits for the main thread's.
+  // Exiting while onnxruntime is creating a session aborts the process, so the exit waits for every session
+  // being created (the main thread's, then the workers') and stops the workers once they have settled.
   let localLoad: Promise<unknown> = Promise.resolve();
-  installShutdown({ server, state, logger, config, requests, guard, exit: (code) => void localLoad.finally(() => exitWith(logger, code)) });
+  let workersStart: Promise<unknown> = Promise.resolve();
+  const exit = (code: number) =>
+    void localLoad
+      .catch(() => undefined)
+      .then(() => workersStart)
+      .then(() => state.pool?.close())
+      .catch(() => undefined)
+      .finally(() => exitWith(logger, code));
+  installShutdown({ server, state, logger, config, requests, guard, exit });
 
+  // Readiness needs one session, on the main thread, with every load-time check (strict location, classifier,
+  // probe rows). The worker pool starts only after that, so its sessions never delay the first answer; until a
+  // worker is ready, tiny bodies run on the main thread and larger ones wait for the pool.
   const started = performance.now();
+  let local: Classifier;
   try {
     await downloadIfConfigured(config, logger);
     const path = locateModel(config);
-    state.pool = await InferencePool.start(
-      config.workers,
-      { path, name: config.modelName, version: config.modelVersion },
-      {
-        onWorkerExit: (index, code, jobs) => {
-          metrics.workerRestarts.inc();
-          logger.error({ worker: index, code, failedJobs: jobs }, "inference worker exited; replacing it");
-        },
-      },
-    );
+    const loading = Classifier.load(path, { name: config.modelName, version: config.modelVersion });
+    localLoad = loading;
+    local = await loading;
   } catch (err) {
     logger.fatal({ error: (err as Error).message }, "model load failed");
     exitWith(logger, 1);
   }
-  const pool = state.pool;
-  const model = pool.info!;
+  const model = local.info();
+  state.local = local;
   state.model = model;
-  metrics.sources.readyWorkers = () => pool.readyWorkers;
-  if (config.fastPathBytes > 0) {
-    // After readiness, so it never delays it; until then tiny bodies go to the pool like the rest.
-    localLoad = Classifier.load(model.path, { name: config.modelName, version: config.modelVersion }).then(
-      (local) => (state.local = local),
-      (err: Error) => logger.warn({ error: err.message }, "main-thread fast path unavailable; every request goes to the workers"),
-    );
-  }
   logger.info(
     {
       path: model.path,
@@ -128,12 +133,39 @@ async function main(): Promise<void> {
       version: model.version,
       features: model.featureCount,
       classes: model.classLabels,
-      workers: `${pool.readyWorkers}/${pool.size} ready`,
       ms: Math.round(performance.now() - started),
       uptimeMs: Math.round(process.uptime() * 1000),
     },
     "model ready",
   );
+  metrics.startDefaultMetrics();
+  if (state.closing) return;
+
+  const poolStarted = performance.now();
+  const pool = InferencePool.start(
+    config.workers,
+    { path: model.path, name: config.modelName, version: config.modelVersion },
+    {
+      onWorkerExit: (index, code, jobs) => {
+        metrics.workerRestarts.inc();
+        logger.error({ worker: index, code, failedJobs: jobs }, "inference worker exited; replacing it");
+      },
+    },
+  ).then(
+    (ready) => {
+      state.pool = ready;
+      metrics.sources.readyWorkers = () => ready.readyWorkers;
+      logger.info({ workers: `${ready.readyWorkers}/${ready.size} ready`, ms: Math.round(performance.now() - poolStarted) }, "inference workers ready");
+      return ready;
+    },
+    (err: Error) => {
+      // The main thread's session passed every check, so this is the environment (memory, threads): keep serving.
+      logger.error({ error: err.message }, "inference workers failed to start; every prediction runs on the main thread");
+      return undefined;
+    },
+  );
+  state.workers = pool;
+  workersStart = pool;
 }
 
 void main();

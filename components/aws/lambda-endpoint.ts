@@ -152,7 +152,7 @@ export function lambdaArgsProblems(args: LambdaArgsToCheck): LambdaArgsProblem[]
 }
 
 /**
- * Lambda serves the model baked into its image (`<context>/model`, the image's DEFAULT_MODEL_DIR): nothing
+ * Lambda serves the model baked into its image (`<context>/model`, the image's IMAGE_MODEL_DIR): nothing
  * is mounted. Checks that `model` is that very model when the image is built from a context we can see.
  */
 export function assertModelBakedIn(component: string, model: ModelArgs, image: ImageArgs | undefined): void {

@@ -80,6 +80,8 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
 /** CPU utilisation (%) each instance should run at; autoscale adds an instance above it and removes one below half of it. */
 const DEFAULT_TARGET_CPU_PERCENT = 70;
 const SERVING_PORT = 8080;
+/** The server's in-flight bound (app/src/config.ts), set here to maxConcurrentRequestsPerInstance. */
+const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
 /** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */
@@ -205,6 +207,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         }
         const maxConcurrent = args.maxConcurrentRequestsPerInstance ?? 32;
         if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) fail(`maxConcurrentRequestsPerInstance ${maxConcurrent} must be a whole number ≥ 1`);
+        // The server's in-flight bound has one owner, maxConcurrentRequestsPerInstance (checked again below for an Output).
+        const maxConcurrentEnvProblem = (value: unknown) =>
+            `environment.${MAX_CONCURRENT_ENV} "${String(value)}" is set from maxConcurrentRequestsPerInstance (${maxConcurrent}); change maxConcurrentRequestsPerInstance (a whole number ≥ 1) instead`;
+        const plainEnvironment = args.environment !== null && typeof args.environment === "object" && !pulumi.Output.isInstance(args.environment) ? (args.environment as Record<string, unknown>) : {};
+        if (plainEnvironment[MAX_CONCURRENT_ENV] !== undefined) fail(maxConcurrentEnvProblem(plainEnvironment[MAX_CONCURRENT_ENV]));
         const endpointName = args.endpointName ?? defaultEndpointName(name, args);
         if (!/^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/.test(endpointName)) {
             fail(`endpointName "${endpointName}" must be 3–32 letters, digits and dashes, starting with a letter and not ending with a dash`);
@@ -324,11 +331,18 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                     instanceType: colorInstanceType,
                     model: color === plan.live ? liveModelId : modelVersion.id,
                     environmentId: environmentVersion.id,
-                    environmentVariables: pulumi.output(args.environment).apply((environment) => ({
-                        MODEL_NAME: args.model.name,
-                        MODEL_VERSION: color === plan.live ? (args.liveModelVersion ?? args.model.version) : args.model.version,
-                        ...environment,
-                    })),
+                    environmentVariables: pulumi.output(args.environment).apply((environment) => {
+                        // Azure's front end enforces request_settings.max_concurrent_requests_per_instance and does not
+                        // tell the container; the server's admission bound must be the same number (one owner: the arg).
+                        const own = environment?.[MAX_CONCURRENT_ENV];
+                        if (own !== undefined) fail(maxConcurrentEnvProblem(own));
+                        return {
+                            MODEL_NAME: args.model.name,
+                            MODEL_VERSION: color === plan.live ? (args.liveModelVersion ?? args.model.version) : args.model.version,
+                            ...environment,
+                            [MAX_CONCURRENT_ENV]: String(maxConcurrent),
+                        };
+                    }),
                     appInsightsEnabled: true,
                     scaleSettings: { scaleType: "Default" },
                     livenessProbe: { initialDelay: "PT10S", period: "PT10S", timeout: "PT2S", failureThreshold: 3, successThreshold: 1 },

@@ -78,6 +78,8 @@ const DEFAULT_CONCURRENCY = 80;
 export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 const MAX_SERVICE_NAME = 49;
 /** Environment variables Cloud Run sets itself and refuses in a revision. */
+/** The server's in-flight bound (app/src/config.ts), set here to the service's concurrency. */
+const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 export const RESERVED_ENV = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] as const;
 
 /** Memory bounds in GiB per vCPU count (cloud.google.com/run/docs/configuring/services/memory-limits and …/cpu). */
@@ -115,6 +117,11 @@ export function concurrencyProblem(concurrency: number): string | undefined {
 /** Anonymous access (`allUsers` may invoke) is for non-prod stages that ask for it; `undefined` when allowed. */
 export function publicAccessProblem(stage: Stage, auth: AuthMode | undefined): string | undefined {
     return stage === "prod" && auth === "none" ? `auth "none" (allUsers may invoke) is refused in prod; use auth "iam" with invokers` : undefined;
+}
+
+/** The server's in-flight bound has one owner, the service's concurrency. */
+function maxConcurrentEnvProblem(value: unknown, concurrency: number): string {
+    return `"${String(value)}" is set from maxInstanceRequestConcurrency (${concurrency}); change scaling.targetLoadPerInstance (${CONCURRENCY_RANGE.min}–${CONCURRENCY_RANGE.max}) instead`;
 }
 
 function reservedEnvProblem(keys: readonly string[]): string | undefined {
@@ -161,6 +168,8 @@ export function cloudRunArgsProblems(args: CloudRunCheckedFields): ArgsProblem[]
     args.invokers?.forEach((member, index) => check(["invokers", index], invokerMemberProblem(member)));
     if (args.environment !== null && typeof args.environment === "object" && !pulumi.Output.isInstance(args.environment)) {
         check(["environment"], reservedEnvProblem(Object.keys(args.environment)));
+        const own = (args.environment as Record<string, unknown>)[MAX_CONCURRENT_ENV];
+        if (own !== undefined) check(["environment", MAX_CONCURRENT_ENV], maxConcurrentEnvProblem(own, args.scaling?.targetLoadPerInstance ?? DEFAULT_CONCURRENCY));
     }
     if (args.monitoring?.alarms === true) check(["monitoring", "alarms"], "alarms are not built for Cloud Run yet; set alarms: false (alert on run.googleapis.com/request_count in Cloud Monitoring)");
     if (args.rollout?.autoRollback === true) {
@@ -360,11 +369,17 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
                     startupCpuBoost: args.startupCpuBoost ?? true,
                 },
                 envs: pulumi.all([modelUri, args.environment]).apply(([storageUri, environment]) => {
+                    // The server's admission bound is the platform's: Cloud Run sends at most
+                    // maxInstanceRequestConcurrency requests to an instance at once and does not tell the container
+                    // ("Maximum concurrent requests per instance"). One owner: set it through scaling.targetLoadPerInstance.
+                    const own = environment?.[MAX_CONCURRENT_ENV];
+                    if (own !== undefined) fail(`environment.${MAX_CONCURRENT_ENV}: ${maxConcurrentEnvProblem(own, concurrency)}`);
                     const merged: Record<string, string> = {
                         MODEL_NAME: args.model.name,
                         MODEL_VERSION: args.model.version,
                         AIP_STORAGE_URI: storageUri,
                         ...environment,
+                        [MAX_CONCURRENT_ENV]: String(concurrency),
                     };
                     const reserved = reservedEnvProblem(Object.keys(merged));
                     if (reserved) fail(`environment: ${reserved}`);

@@ -59,6 +59,9 @@ describe("app: admission control and hostile clients", function () {
       const shed = await upload(server, 1000, { send: 0 });
       expect(shed.status, "a third request while two are in flight").to.equal(503);
       expect(shed.headers["retry-after"]).to.equal("1");
+      // A small shed request closes its connection, so a flood of shed keep-alive clients goes back to the accept
+      // queue instead of taking turns of the event loop ahead of a health check's new connection.
+      expect(shed.headers.connection, "shed with a small body").to.equal("close");
       expect(JSON.parse(shed.body).error).to.match(/concurrent-request limit \(MAX_CONCURRENT_REQUESTS\)/);
       let metrics = (await call(server, "/metrics")).text;
       expect(metric(metrics, "http_requests_in_flight")).to.equal(2);
@@ -75,6 +78,7 @@ describe("app: admission control and hostile clients", function () {
         const refused = await upload(bytes, 80_000, { send: 0 });
         expect(refused.status, "a second 80 kB upload over a 100 kB budget").to.equal(503);
         expect(JSON.parse(refused.body).error).to.match(/MAX_BUFFERED_BYTES/);
+        expect(refused.headers.connection, "over 64 KiB the body is discarded and the connection kept").to.equal("keep-alive");
         metrics = (await call(bytes, "/metrics")).text;
         expect(metric(metrics, "http_requests_shed_total", '{reason="body_bytes"}')).to.equal(1);
         expect(metric(metrics, "http_buffered_body_bytes")).to.be.at.least(80_000);

@@ -188,8 +188,13 @@ describe("app: target contracts", function () {
 
     it("writes one JSON log line per request, with the request id", async () => {
       await postJson(server, "/predict", { instances: ROWS }, { "x-request-id": "log-me" });
-      await new Promise((r) => setTimeout(r, 50));
-      const line = server.output().split("\n").find((l) => l.includes('"log-me"'));
+      // Lines are written in batches, flushed at least every 100 ms (observability/logger.ts).
+      const deadline = Date.now() + 1000;
+      let line: string | undefined;
+      while (!line && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        line = server.output().split("\n").find((l) => l.includes('"log-me"'));
+      }
       expect(line, "access log line").to.be.a("string");
       expect(JSON.parse(line!)).to.include({ reqId: "log-me", route: "/predict", status: 200, level: "info" });
     });

@@ -42,6 +42,27 @@ describe("app: start-up", function () {
     }
   });
 
+  it("turns ready on the main thread's session, before the inference workers start, and then starts them", async () => {
+    // Cold start: the pool's sessions (one per worker) never delay readiness or the first answer.
+    const server = await startServer({ MODEL_DIR: SAMPLE_MODEL_DIR, WORKERS: "2" });
+    try {
+      expect((await postJson(server, "/predict", { instances: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]] })).status).to.equal(200);
+      const deadline = Date.now() + 5000;
+      while (!server.output().includes('"inference workers ready"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const messages = server.output().split("\n").flatMap((line) => {
+        try {
+          return [(JSON.parse(line) as { msg?: string }).msg];
+        } catch {
+          return [];
+        }
+      });
+      expect(messages.indexOf("model ready"), "readiness").to.be.at.least(0);
+      expect(messages.indexOf("inference workers ready"), "the pool starts after readiness").to.be.greaterThan(messages.indexOf("model ready"));
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("exits 1 naming the path when model.onnx is missing", async () => {
     const dir = tempDir();
     const { code, output } = await failsToStart({ MODEL_DIR: dir });

@@ -60,7 +60,18 @@ describe("AzureMlEndpoint", () => {
             expect(input(deployment, "properties", "requestSettings")).to.deep.equal({ requestTimeout: "PT5S", maxConcurrentRequestsPerInstance: 32 });
             expect(input(deployment, "properties", "livenessProbe")).to.include({ period: "PT10S", timeout: "PT2S", failureThreshold: 3 });
             expect(input(deployment, "properties", "readinessProbe")).to.include({ period: "PT5S", failureThreshold: 3 });
-            expect(input(deployment, "properties", "environmentVariables")).to.deep.equal({ MODEL_NAME: "churn-classifier", MODEL_VERSION: "2.0.0" });
+            expect(input(deployment, "properties", "environmentVariables")).to.deep.equal({ MODEL_NAME: "churn-classifier", MODEL_VERSION: "2.0.0", MAX_CONCURRENT_REQUESTS: "32" });
+        });
+
+        it("bounds the server's in-flight requests at maxConcurrentRequestsPerInstance, which Azure does not tell the container", async () => {
+            // Azure ML "OnlineRequestSettings interface" (learn.microsoft.com/javascript/api/@azure/arm-machinelearning/
+            // onlinerequestsettings), maxConcurrentRequestsPerInstance: "The number of maximum concurrent requests per
+            // node allowed per deployment". Azure's front end enforces it; the container is not given it, so the
+            // server (app/src/config.ts, MAX_CONCURRENT_REQUESTS) would otherwise admit 32 per CPU.
+            const { resources: other } = await build({ ...PROD_ARGS, maxConcurrentRequestsPerInstance: 7 });
+            const deployment = single(other, T.deployment);
+            expect(input(deployment, "properties", "requestSettings", "maxConcurrentRequestsPerInstance")).to.equal(7);
+            expect(input(deployment, "properties", "environmentVariables", "MAX_CONCURRENT_REQUESTS")).to.equal("7");
         });
 
         it("registers the image by digest with our server's routes on 8080", () => {
@@ -315,6 +326,7 @@ describe("AzureMlEndpoint", () => {
             expect(() => new AzureMlEndpoint("bad", { ...PROD_ARGS, ...change })).to.throw(message);
         refuse({ auth: "none" }, /auth "none" is not offered by Azure ML managed online endpoints.*allowed: key \(default\), iam/);
         refuse({ auth: "jwt" }, /auth "jwt" is not offered/);
+        refuse({ environment: { MAX_CONCURRENT_REQUESTS: "5" } }, /environment.MAX_CONCURRENT_REQUESTS "5" is set from maxConcurrentRequestsPerInstance \(32\); change maxConcurrentRequestsPerInstance/);
         refuse({ instanceType: "Standard_B2s" }, /instanceType "Standard_B2s" is not offered by Azure ML managed online endpoints \(e\.g\. Standard_DS2_v2, Standard_DS3_v2/);
         refuse({ instanceCount: 11 }, /instanceCount 11 is outside the autoscale bounds 3–10/);
         refuse({ instanceCount: 2 }, /instanceCount 2 is outside the autoscale bounds 3–10/);

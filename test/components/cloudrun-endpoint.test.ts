@@ -66,7 +66,20 @@ describe("CloudRunEndpoint", () => {
                 MODEL_NAME: "churn-classifier",
                 MODEL_VERSION: "1.0.0",
                 AIP_STORAGE_URI: env["AIP_STORAGE_URI"],
+                MAX_CONCURRENT_REQUESTS: "80",
             });
+        });
+
+        it("bounds the server's in-flight requests at the service's concurrency, which Cloud Run does not tell the container", async () => {
+            // Cloud Run, "Maximum concurrent requests per instance" (cloud.google.com/run/docs/about-concurrency): the
+            // platform sends an instance at most maxInstanceRequestConcurrency requests; the container is not told,
+            // so the server (app/src/config.ts, MAX_CONCURRENT_REQUESTS) would otherwise assume the maximum, 1,000.
+            const { resources: other } = await build({ ...PROD_ARGS, scaling: { ...PROD_ARGS.scaling, targetLoadPerInstance: 250 } });
+            const service = single(other, SERVICE);
+            const envs = container(service)["envs"] as { name: string; value: string }[];
+            const env = Object.fromEntries(envs.map((entry) => [entry.name, entry.value]));
+            expect(input(service, "template", "maxInstanceRequestConcurrency")).to.equal(250);
+            expect(env["MAX_CONCURRENT_REQUESTS"]).to.equal("250");
         });
 
         it("runs as its own service account, which may only read the model bucket", () => {
@@ -191,6 +204,10 @@ describe("CloudRunEndpoint", () => {
     describe("refuses bad args with a message naming the field and what is allowed", () => {
         const refuses = (args: Partial<CloudRunEndpointArgs>, pattern: RegExp) =>
             expect(() => new CloudRunEndpoint("bad", { ...PROD_ARGS, ...args })).to.throw(pattern);
+
+        it("a MAX_CONCURRENT_REQUESTS of its own: the service's concurrency sets it", () => {
+            refuses({ environment: { MAX_CONCURRENT_REQUESTS: "5" } }, /environment.MAX_CONCURRENT_REQUESTS: "5" is set from maxInstanceRequestConcurrency \(80\); change scaling.targetLoadPerInstance \(1–1000\) instead/);
+        });
 
         it("min above max, and concurrency outside 1–1000", () => {
             refuses({ scaling: { minInstances: 5, maxInstances: 2 } }, /scaling.minInstances 5 is greater than maxInstances 2/);

@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config";
 import { HttpError } from "../contracts/errors";
-import type { Logger } from "../observability/logger";
+import type { AccessLine, Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { Admission, Ticket } from "./admission";
 import { checkEncoding, ClientAbort, declaredLength, discardBody, readBody, tooLarge } from "./body";
@@ -44,6 +44,8 @@ export interface ListenerDeps {
   state: ServerState;
   metrics: Metrics;
   logger: Logger;
+  /** The info-level access line, written without pino's serialiser (observability/logger.ts). */
+  access(line: AccessLine): void;
   config: Config;
   admission: Admission;
   guard: ConnectionGuard;
@@ -57,8 +59,17 @@ const SHED_MESSAGES: Record<string, string> = {
   connections: "the server is at its connection limit; retry shortly",
 };
 
+/**
+ * A request shed with 503 closes its connection when its body is this small (it has then arrived with the headers,
+ * so closing cannot reset an upload the client is still sending; larger bodies are discarded instead). Under a
+ * flood, Node accepts about one new connection per event-loop turn, and every kept-alive client that is shed and
+ * retries at once makes that turn longer: a health check's fresh connection then waited seconds in the accept
+ * queue. Closing sends a shed client to the back of the queue (or, behind a load balancer, to another instance).
+ */
+const SHED_CLOSE_BYTES = 64 * 1024;
+
 export function createListener(deps: ListenerDeps) {
-  const { router, state, metrics, logger, config, admission, guard, requests } = deps;
+  const { router, state, metrics, logger, access, config, admission, guard, requests } = deps;
   // What a client may still send after an early answer before it is cut off.
   const discardCap = config.maxBodyBytes + 16 * 1024 * 1024;
 
@@ -78,6 +89,8 @@ export function createListener(deps: ListenerDeps) {
     let bodyStarted = false;
     let continued = false;
     let answered = false;
+    /** Shed under overload: the connection is closed after the 503 (see SHED_CLOSE_BYTES). */
+    let shedClose = false;
     const tracked: Tracked = { phase: "headers", lastProgress: performance.now(), res };
     requests.set(req, tracked);
 
@@ -107,11 +120,16 @@ export function createListener(deps: ListenerDeps) {
       // An early answer to a client waiting for 100 Continue: it will not send the body, so the connection ends here.
       const bodyPending = match.kind === "found" && match.route.body && !req.complete;
       if (state.closing || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
-      else if (bodyPending && !bodyStarted) discardBody(req, discardCap);
+      else {
+        if (shedClose) headers.connection = "close";
+        // Read what is left, so closing after the answer cannot reset it before the client has read it.
+        if (bodyPending && !bodyStarted) discardBody(req, discardCap);
+      }
       ticket?.hold(Buffer.byteLength(reply.body));
       res.writeHead(reply.status, headers);
       res.end(method === "HEAD" ? undefined : reply.body);
-      if (!res.writableFinished) {
+      // The kernel took the whole answer (the common case): nothing is held, so no timer is needed.
+      if (!res.writableFinished && (res.socket?.writableLength ?? 0) > 0) {
         // A client that does not read its answer frees its memory and slot after WRITE_TIMEOUT_MS.
         const timer = setTimeout(() => {
           if (res.writableFinished) return;
@@ -124,9 +142,10 @@ export function createListener(deps: ListenerDeps) {
 
       const status = String(reply.status);
       const ms = elapsedMs();
-      metrics.requestDuration.labels(label, method, status).observe(ms / 1000);
-      metrics.requests.labels(label, method, status).inc();
-      if (config.accessLog || error !== undefined) {
+      metrics.answered(label, method, status, ms / 1000);
+      if (error === undefined && (reply.status < 500 || reply.status === 503)) {
+        if (config.accessLog) access({ reqId: id, method, path, route: label, status: reply.status, ms });
+      } else {
         const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
         // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
         if (reply.status === 503) (error === undefined ? logger.info : logger.warn).call(logger, line, "request");
@@ -165,6 +184,8 @@ export function createListener(deps: ListenerDeps) {
       }
       const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declaredLength(req));
       if (typeof admitted === "string") {
+        // A chunked upload declares no length and may be of any size: it is discarded, not closed on.
+        shedClose = req.headers["content-length"] !== undefined && declaredLength(req) <= SHED_CLOSE_BYTES;
         return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
       }
       ticket = admitted;

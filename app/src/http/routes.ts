@@ -13,17 +13,21 @@ import { HttpError, badRequest } from "../contracts/errors";
 import { parseJsonObject } from "../contracts/requests";
 import { negotiate, v2ModelMetadata } from "../contracts/responses";
 import type { InferencePool } from "../inference/pool";
-import { bodyText, now, runJob, type Job } from "../inference/job";
+import { bodyText, now, runJob, type Job, type JobResult } from "../inference/job";
 import type { Classifier, ModelInfo } from "../model/classifier";
 import type { Metrics } from "../observability/metrics";
 import { bodyKind } from "./body";
 import { Router, type Handler, type Reply, type RequestContext } from "./router";
 
 export interface ServerState {
+  /** The inference workers, once one is ready. */
   pool: InferencePool | undefined;
+  /** Settles when the pool has started (undefined if it could not): started after readiness. */
+  workers: Promise<InferencePool | undefined> | undefined;
   /**
    * A session on the main thread for tiny bodies (FAST_PATH_BYTES): one row costs ~20 µs to run here, less than
-   * the two thread hops it would take to run it on a worker. Everything larger goes to the pool.
+   * the two thread hops it would take to run it on a worker. Everything larger goes to the pool. It is also the
+   * session readiness waits for (the pool starts after it).
    */
   local: Classifier | undefined;
   model: ModelInfo | undefined;
@@ -35,13 +39,22 @@ const json = (status: number, body: unknown): Reply => ({ status, body: JSON.str
 
 export function buildRouter(config: Config, state: ServerState, metrics: Metrics): Router {
   const loadedModel = (): ModelInfo => {
-    if (!state.model || !state.pool) throw new HttpError(503, "the model is still loading", { "retry-after": "1" });
+    if (!state.model) throw new HttpError(503, "the model is still loading", { "retry-after": "1" });
     return state.model;
+  };
+
+  /** Tiny bodies on the main thread; the rest on a worker (waiting for the pool while it starts). */
+  const run = async (job: Job): Promise<JobResult> => {
+    const local = state.local!;
+    if (job.body.byteLength <= config.fastPathBytes) return runJob(local, job);
+    const pool = state.pool ?? (await state.workers);
+    // No pool only if its start failed (logged): the main thread's session still answers.
+    return pool ? pool.run(job) : runJob(local, job);
   };
 
   const infer = async (job: Omit<Job, "seq" | "postedAt">): Promise<Reply> => {
     const posted = { ...job, seq: 0, postedAt: now() };
-    const result = state.local && job.body.byteLength <= config.fastPathBytes ? await runJob(state.local, posted) : await state.pool!.run(posted);
+    const result = await run(posted);
     metrics.queueDuration.observe(result.queueSeconds);
     if (result.rows > 0) {
       metrics.inferenceDuration.observe(result.inferSeconds);

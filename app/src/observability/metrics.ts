@@ -104,11 +104,37 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Labelled children by route, method and status: prom-client's labels() hashes its arguments on every call. */
+  private readonly answeredSeries = new Map<string, { duration: Histogram.Internal<string>; count: Counter.Internal }>();
+
+  /** One answered request: its latency and its count. */
+  answered(route: string, method: string, status: string, seconds: number): void {
+    const key = `${route} ${method} ${status}`;
+    let series = this.answeredSeries.get(key);
+    if (!series) {
+      series = { duration: this.requestDuration.labels(route, method, status), count: this.requests.labels(route, method, status) };
+      this.answeredSeries.set(key, series);
+    }
+    series.duration.observe(seconds);
+    series.count.inc();
+  }
+
   /** Read when /metrics is scraped; server.ts points them at the logger and the pool. */
   readonly sources = { droppedLogLines: () => 0, readyWorkers: () => 0 };
 
-  constructor() {
+  private defaultsStarted = false;
+
+  /**
+   * prom-client's process and runtime metrics (event-loop lag, GC, heap...). Started once the model is ready:
+   * setting them up costs a few ms that would otherwise delay the first answer.
+   */
+  startDefaultMetrics(): void {
+    if (this.defaultsStarted) return;
+    this.defaultsStarted = true;
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  constructor() {
     const sources = this.sources;
     new Gauge({
       name: "log_lines_dropped_total",
