@@ -131,6 +131,14 @@ export interface ServingImage {
 }
 
 /**
+ * The platform an image is known to run: `image.platform` (default `linux/amd64`, as `resolveImageBuild` builds it)
+ * when the image is built from a context here, `undefined` for a given `image.uri` (what it was built for is unknown).
+ */
+export function builtImagePlatform(image: { readonly uri?: unknown; readonly platform?: string } | undefined): string | undefined {
+    return image?.uri === undefined ? image?.platform ?? "linux/amd64" : undefined;
+}
+
+/**
  * The image every AWS component serves: `image.uri` as given, else an `EcrImage` built from
  * `image.context` (default: this package's `app/`) as a child of `parent`.
  */

@@ -5,7 +5,7 @@ import { artifactPath, artifactRetentionDays, modelPathPrefix, packModelTarball,
 import { ArgsProblem, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { thresholdAlarm } from "./alarms";
 import { targetTrackingScaling } from "./autoscaling";
-import { servingImage } from "./ecr-image";
+import { builtImagePlatform, servingImage } from "./ecr-image";
 import { awsLogGroupArn, awsPlacement, PolicyStatement, roleForService, writeLogsStatement } from "./iam";
 import { SageMakerConfigRollout } from "./sagemaker-rollout";
 
@@ -186,7 +186,7 @@ export class SageMakerEndpoint extends pulumi.ComponentResource {
         this.settings = settings;
         const { tags, scaling, rollout, monitoring } = settings;
         const serverless = args.serverless !== undefined;
-        const imagePlatform = args.imagePlatform ?? (args.image?.uri === undefined ? args.image?.platform ?? "linux/amd64" : undefined);
+        const imagePlatform = args.imagePlatform ?? builtImagePlatform(args.image);
         const problems = sagemakerArgsProblems({ ...args, imagePlatform, scaling, rollout: args.rollout === undefined ? undefined : rollout });
         if (problems.length > 0) throw new EndpointArgsError(`${component}: ${problems.map((problem) => problem.message).join("; ")}`);
         const endpointName = args.endpointName ?? nameSlug(`${args.model.name}-${args.stage}`, 63);

@@ -82,12 +82,16 @@ export const rollout = {
         }
     },
 
+    /** SageMaker's answer for a name that does not exist (or no longer): ValidationException "Could not find …". */
+    notFound(err: unknown): boolean {
+        return isSageMakerApiError(err, "ValidationException") && /could not find/i.test(err.message);
+    },
+
     /**
      * Configs and models that some endpoint in the region runs or is moving to. `models` is `undefined` when an
      * in-use config cannot be described (deleted by hand): then no model can be proven unused.
      */
     async inUse(api: SageMakerApi): Promise<{ configs: Set<string>; models?: Set<string> }> {
-        const notFound = (err: unknown) => isSageMakerApiError(err, "ValidationException") && /could not find/i.test(err.message);
         const configs = new Set<string>();
         let token: string | undefined;
         do {
@@ -97,7 +101,7 @@ export const rollout = {
                 try {
                     endpoint = await api.call<DescribedEndpoint>("DescribeEndpoint", { EndpointName });
                 } catch (err) {
-                    if (notFound(err)) continue; // deleted since the listing
+                    if (rollout.notFound(err)) continue; // deleted since the listing
                     throw err;
                 }
                 configs.add(endpoint.EndpointConfigName);
@@ -111,7 +115,7 @@ export const rollout = {
                 const described = await api.call<{ ProductionVariants: { ModelName: string }[] }>("DescribeEndpointConfig", { EndpointConfigName: config });
                 for (const variant of described.ProductionVariants) models.add(variant.ModelName);
             } catch (err) {
-                if (notFound(err)) return { configs };
+                if (rollout.notFound(err)) return { configs };
                 throw err;
             }
         }
@@ -128,7 +132,7 @@ export const rollout = {
                 await api.call(action, body);
                 retired.push(name);
             } catch (err) {
-                if (!(isSageMakerApiError(err, "ValidationException") && /could not find/i.test(err.message))) throw err;
+                if (!rollout.notFound(err)) throw err;
             }
         };
         for (const config of configs.filter((name) => !used.configs.has(name))) {

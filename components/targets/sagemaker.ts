@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
+import { builtImagePlatform } from "../aws/ecr-image";
 import { SageMakerEndpoint, sagemakerArgsProblems } from "../aws/sagemaker-endpoint";
 import { instanceTypeMatching, logRetentionDaysSchema, targetFields } from "../config/schema";
 import type { StackContext, TargetOutputs } from "./context";
@@ -38,7 +39,7 @@ export function deploySageMaker(name: string, target: SageMakerTargetConfig, sta
         model: stack.model,
         image: { uri: stack.awsImageUri() },
         // The stack's one ECR image is built for one platform (shared with Lambda); the instances must run it.
-        imagePlatform: stack.image?.uri === undefined ? stack.image?.platform ?? "linux/amd64" : undefined,
+        imagePlatform: builtImagePlatform(stack.image),
     });
     return {
         region: aws.getRegionOutput({}, { parent: endpoint }).region,
