@@ -37,7 +37,8 @@ export async function planBothSides(stack: string, against: string, options: { c
     return { base, head: labelled(head) };
 }
 
-function isStackFile(against: string): boolean {
+/** Whether `against` names a stack file (else it is taken as a git ref). */
+export function isStackFile(against: string): boolean {
     return fs.existsSync(against) && fs.statSync(against).isFile();
 }
 
