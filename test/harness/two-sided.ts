@@ -37,31 +37,16 @@ export async function planBothSides(stack: string, against: string, options: { c
     return { base, head: labelled(head) };
 }
 
-function isStackFile(against: string): boolean {
+/** Whether `against` names a stack file (else it is taken as a git ref). */
+export function isStackFile(against: string): boolean {
     return fs.existsSync(against) && fs.statSync(against).isFile();
 }
 
 export async function planWithStackFile(stack: string, configFile: string, synthOptions: SynthOptions = {}): Promise<SidePlan> {
-    const { resources, report } = await synthesize(stack, configFile, synthOptions);
-    // The recorded resources carry what the report may not yet: URNs and dependencies. Their URNs are the mock
-    // monitor's, so dependencies are re-keyed to the URNs `plannedResources` gives (the engine's form).
-    const reported = report.resources as ReportedResource[];
-    const planned = plannedResources(report);
-    const toPlanned = new Map(resources.map((resource, index) => [resource.urn, planned[index]!.urn]));
-    const rekey = (urns: readonly string[]): string[] => urns.map((urn) => toPlanned.get(urn) ?? urn);
-    return {
-        label: relativeToRepo(configFile),
-        report: {
-            ...report,
-            resources: planned.map((resource, index) => ({
-                ...resource,
-                dependencies: reported[index]!.dependencies ?? rekey(resources[index]!.dependencies),
-                propertyDependencies: reported[index]!.propertyDependencies
-                    ?? Object.fromEntries(Object.entries(resources[index]!.propertyDependencies).map(([key, urns]) => [key, rekey(urns)])),
-                options: reported[index]!.options ?? resources[index]!.options,
-            })),
-        },
-    };
+    // This synth's report already carries the engine's URNs (the recorder names resources as the engine does),
+    // dependencies and options; `withIdentities` fills in the parent URNs of top-level resources.
+    const { report } = await synthesize(stack, configFile, synthOptions);
+    return { label: relativeToRepo(configFile), report: withIdentities(report) };
 }
 
 function relativeToRepo(file: string): string {

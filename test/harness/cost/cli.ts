@@ -17,7 +17,7 @@ import { readDates } from "../../../policy/lib/cost/prices";
 import { DEFAULT_TRAFFIC, TrafficProfile, trafficProfile, TrafficProfileError } from "../../../policy/lib/cost/traffic";
 import { isConfigError, synthesize } from "../synth";
 import { readStackFile, REPO_ROOT, stackFilePath, StackFileConfig } from "../run-program";
-import { planBothSides } from "../two-sided";
+import { isStackFile, planBothSides } from "../two-sided";
 import { CostReport, formatMarkdown, formatReport } from "./report";
 
 const USAGE = "usage: npm run cost -- --stack <name> [--config-file FILE] [--traffic FILE | --requests-per-day N] [--against <git-ref | FILE>] [--json-out FILE] [--markdown] [--lines]";
@@ -52,7 +52,7 @@ function directoryBytes(dir: string): number {
 
 /** The base side's stack config, for its AWS region: the `--against` file, or `Pulumi.<stack>.yaml` at the ref (else the head's). */
 function baseStackConfig(stack: string, against: string, headFile: string): StackFileConfig {
-    if (fs.existsSync(against) && fs.statSync(against).isFile()) return readStackFile(path.resolve(against));
+    if (isStackFile(against)) return readStackFile(path.resolve(against));
     try {
         const text = execFileSync("git", ["show", `${against}:Pulumi.${stack}.yaml`], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
         const config = (parseYaml(text) as { config?: StackFileConfig } | null)?.config;
