@@ -5,6 +5,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
+import { imageBuildArgs } from "../image-build";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
@@ -333,9 +334,7 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
         const imageUri = args.image?.uri ?? new ArtifactRegistryImage(`${name}-image`, {
             location: args.region,
             project: args.project,
-            context: args.image?.context,
-            dockerfile: args.image?.dockerfile,
-            platform: args.image?.platform,
+            ...imageBuildArgs(args.image),
             labels,
         }, { parent: this }).imageUri;
         // The Cloud Run service agent pulls the image, not the runtime identity ("Deploying container images from
