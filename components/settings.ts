@@ -54,9 +54,9 @@ export interface TargetDefaults {
     readonly supportedAuth: readonly AuthMode[];
 }
 
-/** One broken rule of a target's args: the field, and a message that states the value and what is allowed. */
+/** One broken rule of a target's args: the field (array items by index), and a message that states the value and what is allowed. */
 export interface ArgsProblem {
-    readonly path: readonly string[];
+    readonly path: readonly (string | number)[];
     readonly message: string;
 }
 

@@ -6,7 +6,7 @@ import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
 import { imageBuildArgs } from "../image-build";
-import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
+import { ArgsProblem, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
 
@@ -144,10 +144,8 @@ export interface CloudRunCheckedFields {
     readonly requestTimeoutSeconds?: number;
 }
 
-export interface ArgsProblem {
-    readonly path: readonly (string | number)[];
-    readonly message: string;
-}
+/** Still exported from here (and so from the package root), as before it moved to settings. */
+export type { ArgsProblem };
 
 /**
  * Every rule on the Cloud Run args that needs no stage, in one place: the stack-config schema reports these with
