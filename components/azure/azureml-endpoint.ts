@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs } from "../args";
 import { imageBuildArgs } from "../image-build";
 import { artifactPath, readLocalModel } from "../model-artifact";
-import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
+import { EndpointArgsError, MAX_CONCURRENT_ENV, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { AcrImage } from "./acr-image";
 import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
 import { InstanceTypeGuard } from "./instance-type-guard";
@@ -80,8 +80,6 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
 /** CPU utilisation (%) each instance should run at; autoscale adds an instance above it and removes one below half of it. */
 const DEFAULT_TARGET_CPU_PERCENT = 70;
 const SERVING_PORT = 8080;
-/** The server's in-flight bound (app/src/config.ts), set here to maxConcurrentRequestsPerInstance. */
-const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
 /** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */

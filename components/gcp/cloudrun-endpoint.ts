@@ -6,7 +6,7 @@ import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
 import { imageBuildArgs } from "../image-build";
-import { ArgsProblem, EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
+import { ArgsProblem, EndpointArgsError, MAX_CONCURRENT_ENV, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
 
@@ -79,8 +79,6 @@ const DEFAULT_CONCURRENCY = 80;
 export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 const MAX_SERVICE_NAME = 49;
 /** Environment variables Cloud Run sets itself and refuses in a revision. */
-/** The server's in-flight bound (app/src/config.ts), set here to the service's concurrency. */
-const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 export const RESERVED_ENV = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] as const;
 
 /** Memory bounds in GiB per vCPU count (cloud.google.com/run/docs/configuring/services/memory-limits and …/cpu). */
