@@ -12,6 +12,12 @@ export const MANAGED_BY = "ml-endpoints";
 /** The repo's own serving image: `app/` beside `components/` (and beside `dist/components/` once built). */
 export const DEFAULT_IMAGE_CONTEXT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../app" : "../app");
 
+/**
+ * The serving server's in-flight bound (app/src/config.ts). Targets whose platform caps concurrency per instance
+ * set it to that cap and refuse it in `environment`: one owner, the platform's setting.
+ */
+export const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
+
 export interface ResolvedScaling {
     readonly minInstances: number;
     readonly maxInstances: number;
@@ -54,9 +60,9 @@ export interface TargetDefaults {
     readonly supportedAuth: readonly AuthMode[];
 }
 
-/** One broken rule of a target's args: the field, and a message that states the value and what is allowed. */
+/** One broken rule of a target's args: the field (array items by index), and a message that states the value and what is allowed. */
 export interface ArgsProblem {
-    readonly path: readonly string[];
+    readonly path: readonly (string | number)[];
     readonly message: string;
 }
 

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs } from "../args";
 import { imageBuildArgs } from "../image-build";
 import { artifactPath, readLocalModel } from "../model-artifact";
-import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
+import { EndpointArgsError, MAX_CONCURRENT_ENV, nameSlug, resolveSettings, ResolvedSettings } from "../settings";
 import { AcrImage } from "./acr-image";
 import { DeploymentColor, EndpointTraffic, TrafficPlan, trafficSplit } from "./endpoint-traffic";
 import { InstanceTypeGuard } from "./instance-type-guard";
@@ -80,8 +80,6 @@ export interface AzureMlEndpointArgs extends InferenceEndpointArgs {
 /** CPU utilisation (%) each instance should run at; autoscale adds an instance above it and removes one below half of it. */
 const DEFAULT_TARGET_CPU_PERCENT = 70;
 const SERVING_PORT = 8080;
-/** The server's in-flight bound (app/src/config.ts), set here to maxConcurrentRequestsPerInstance. */
-const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 /** Azure's own names for our auth modes: keys, or Microsoft Entra ID tokens. Never no auth: Azure ML has none. */
 export const AZURE_AUTH_MODES: Readonly<Partial<Record<AuthMode, string>>> = { key: "Key", iam: "AADToken" };
 /** The built-in role "Storage Blob Data Reader" (Azure built-in roles: Storage). */
@@ -297,7 +295,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             ignoreChanges: ["properties.traffic", "properties.mirrorTraffic"],
         });
 
-        const modelReadGrant = args.model.path !== undefined ? [this.grantModelRead(name, endpoint, workspace, modelVersion)] : [];
+        const modelReadGrant = uploaded !== undefined ? [this.grantModelRead(name, endpoint, workspace, modelVersion, uploaded.subscriptionId)] : [];
 
         const liveModelId = args.liveModelVersion === undefined || args.liveModelVersion === args.model.version || args.liveModelVersion === registeredVersion
             ? modelVersion.id
@@ -388,9 +386,10 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
 
     /**
      * Uploads the model directory's files under `<name>/<version>/<content hash>/` of a private container and
-     * returns its datastore URI, which depends on every blob, so nothing registers the model before it is there.
+     * returns its datastore URI, which depends on every blob, so nothing registers the model before it is there,
+     * and the subscription it looked up for the URI (the model-read grant names it too).
      */
-    private uploadModel(name: string, modelPath: string, component: string, workspace: AzureMlWorkspace, model: { name: string; version: string }): { uri: pulumi.Output<string>; contentHash: string } {
+    private uploadModel(name: string, modelPath: string, component: string, workspace: AzureMlWorkspace, model: { name: string; version: string }): { uri: pulumi.Output<string>; contentHash: string; subscriptionId: pulumi.Output<string> } {
         const local = readLocalModel(component, modelPath);
         const account = { resourceGroupName: workspace.resourceGroupName, accountName: workspace.storageAccount.name };
         const container = new storage.BlobContainer(`${name}-models`, { ...account, containerName: "models", publicAccess: "None" }, { parent: this });
@@ -422,7 +421,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         const uri = pulumi.all([client.subscriptionId, workspace.resourceGroupName, workspace.workspaceName, datastore.name, uploaded])
             .apply(([subscription, group, workspaceName, datastoreName]) =>
                 `azureml://subscriptions/${subscription}/resourcegroups/${group}/workspaces/${workspaceName}/datastores/${datastoreName}/paths/${prefix}/`);
-        return { uri, contentHash: local.contentHash };
+        return { uri, contentHash: local.contentHash, subscriptionId: client.subscriptionId };
     }
 
     /**
@@ -433,12 +432,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
      * assignment (same role, principal and scope is a RoleAssignmentExists conflict). The model version
      * waits for the blobs and their container, so this waits for the version.
      */
-    private grantModelRead(name: string, endpoint: machinelearningservices.OnlineEndpoint, workspace: AzureMlWorkspace, modelVersion: machinelearningservices.ModelVersion): authorization.RoleAssignment {
-        const client = authorization.getClientConfigOutput({ parent: this });
+    private grantModelRead(name: string, endpoint: machinelearningservices.OnlineEndpoint, workspace: AzureMlWorkspace, modelVersion: machinelearningservices.ModelVersion, subscriptionId: pulumi.Output<string>): authorization.RoleAssignment {
         return new authorization.RoleAssignment(`${name}-endpoint-reads-models`, {
             principalId: endpoint.identity.apply((identity) => identity?.principalId ?? ""),
             principalType: "ServicePrincipal",
-            roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_READER}`,
+            roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_READER}`,
             scope: pulumi.interpolate`${workspace.storageAccount.id}/blobServices/default/containers/models`,
         }, { parent: this, dependsOn: [modelVersion] });
     }

@@ -5,7 +5,8 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthMode, InferenceEndpointArgs, MonitoringArgs, RolloutArgs, RolloutStrategy, ScalingArgs, Stage } from "../args";
-import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
+import { imageBuildArgs } from "../image-build";
+import { ArgsProblem, EndpointArgsError, MAX_CONCURRENT_ENV, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
 
@@ -78,8 +79,6 @@ const DEFAULT_CONCURRENCY = 80;
 export const CONCURRENCY_RANGE = { min: 1, max: 1000 } as const;
 const MAX_SERVICE_NAME = 49;
 /** Environment variables Cloud Run sets itself and refuses in a revision. */
-/** The server's in-flight bound (app/src/config.ts), set here to the service's concurrency. */
-const MAX_CONCURRENT_ENV = "MAX_CONCURRENT_REQUESTS";
 export const RESERVED_ENV = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] as const;
 
 /** Memory bounds in GiB per vCPU count (cloud.google.com/run/docs/configuring/services/memory-limits and …/cpu). */
@@ -143,10 +142,8 @@ export interface CloudRunCheckedFields {
     readonly requestTimeoutSeconds?: number;
 }
 
-export interface ArgsProblem {
-    readonly path: readonly (string | number)[];
-    readonly message: string;
-}
+/** Still exported from here (and so from the package root), as before it moved to settings. */
+export type { ArgsProblem };
 
 /**
  * Every rule on the Cloud Run args that needs no stage, in one place: the stack-config schema reports these with
@@ -333,9 +330,7 @@ export class CloudRunEndpoint extends pulumi.ComponentResource {
         const imageUri = args.image?.uri ?? new ArtifactRegistryImage(`${name}-image`, {
             location: args.region,
             project: args.project,
-            context: args.image?.context,
-            dockerfile: args.image?.dockerfile,
-            platform: args.image?.platform,
+            ...imageBuildArgs(args.image),
             labels,
         }, { parent: this }).imageUri;
         // The Cloud Run service agent pulls the image, not the runtime identity ("Deploying container images from

@@ -7,6 +7,7 @@ import * as storage from "@pulumi/gcp/storage";
 import * as vertex from "@pulumi/gcp/vertex";
 import * as pulumi from "@pulumi/pulumi";
 import type { InferenceEndpointArgs } from "../args";
+import { imageBuildArgs } from "../image-build";
 import { EndpointArgsError, nameSlug, resolveSettings, ResolvedSettings, toGcpLabels } from "../settings";
 import { ArtifactRegistryImage, grantImagePull, imageRepositoryOf } from "./artifact-registry-image";
 import { GcsModelArtifact } from "./model-bucket";
@@ -214,9 +215,7 @@ export class VertexEndpoint extends pulumi.ComponentResource {
             imageUri = new ArtifactRegistryImage(`${name}-image`, {
                 location: region,
                 project,
-                context: args.image?.context,
-                dockerfile: args.image?.dockerfile,
-                platform: args.image?.platform,
+                ...imageBuildArgs(args.image),
                 kmsKeyName: args.kmsKeyName,
                 labels,
             }, { parent: this, dependsOn: keyGrants }).imageUri;
