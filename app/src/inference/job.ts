@@ -47,7 +47,8 @@ export function bodyText(body: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-const errorBody = (status: number, message: string, extra: Partial<JobResult> = {}): Omit<JobResult, "seq" | "queueSeconds"> => ({
+/** A failed job's result, short of its seq and queue time (also the pool's answer for a worker that died). */
+export const errorBody = (status: number, message: string, extra: Partial<JobResult> = {}): Omit<JobResult, "seq" | "queueSeconds"> => ({
   status,
   body: JSON.stringify({ error: message }),
   contentType: "application/json",
