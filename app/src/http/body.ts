@@ -51,8 +51,8 @@ export function declaredLength(req: IncomingMessage): number {
  * a reset.
  */
 export function readBody(req: IncomingMessage, limit: number, ticket: Ticket | undefined, onProgress: () => void): Promise<Buffer> {
-  if (declaredLength(req) > limit) return Promise.reject(tooLarge(limit));
   const declared = declaredLength(req);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

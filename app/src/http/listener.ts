@@ -111,9 +111,10 @@ export function createListener(deps: ListenerDeps) {
     const send = (reply: Reply, error?: string): void => {
       if (res.destroyed || answered) return;
       answered = true;
+      const length = Buffer.byteLength(reply.body);
       const headers: Record<string, string | number> = {
         "content-type": reply.contentType ?? "application/json",
-        "content-length": Buffer.byteLength(reply.body),
+        "content-length": length,
         "x-request-id": id,
         ...reply.headers,
       };
@@ -125,7 +126,7 @@ export function createListener(deps: ListenerDeps) {
         // Read what is left, so closing after the answer cannot reset it before the client has read it.
         if (bodyPending && !bodyStarted) discardBody(req, discardCap);
       }
-      ticket?.hold(Buffer.byteLength(reply.body));
+      ticket?.hold(length);
       res.writeHead(reply.status, headers);
       res.end(method === "HEAD" ? undefined : reply.body);
       // The kernel took the whole answer (the common case): nothing is held, so no timer is needed.
@@ -176,16 +177,17 @@ export function createListener(deps: ListenerDeps) {
     const route = match.route;
     label = route.label;
     if (route.body) {
+      const declared = declaredLength(req);
       try {
         checkEncoding(req.headers["content-encoding"] as string | undefined);
-        if (declaredLength(req) > config.maxBodyBytes) throw tooLarge(config.maxBodyBytes);
+        if (declared > config.maxBodyBytes) throw tooLarge(config.maxBodyBytes);
       } catch (err) {
         return fail(err);
       }
-      const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declaredLength(req));
+      const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declared);
       if (typeof admitted === "string") {
         // A chunked upload declares no length and may be of any size: it is discarded, not closed on.
-        shedClose = req.headers["content-length"] !== undefined && declaredLength(req) <= SHED_CLOSE_BYTES;
+        shedClose = req.headers["content-length"] !== undefined && declared <= SHED_CLOSE_BYTES;
         return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
       }
       ticket = admitted;

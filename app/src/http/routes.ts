@@ -9,11 +9,10 @@
  * prediction is parsed, run and serialised by an inference worker.
  */
 import type { Config } from "../config";
-import { HttpError, badRequest } from "../contracts/errors";
-import { parseJsonObject } from "../contracts/requests";
+import { HttpError } from "../contracts/errors";
 import { negotiate, v2ModelMetadata } from "../contracts/responses";
 import type { InferencePool } from "../inference/pool";
-import { bodyText, now, runJob, type Job, type JobResult } from "../inference/job";
+import { bodyText, now, parseEvent, runJob, type Job, type JobResult } from "../inference/job";
 import type { Classifier, ModelInfo } from "../model/classifier";
 import type { Metrics } from "../observability/metrics";
 import { bodyKind } from "./body";
@@ -84,11 +83,7 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
     const bytes = await body();
     if (!state.model) {
       // Before the model is loaded there is no worker to ask; warm-up events are small.
-      const event = parseJsonObject(bodyText(bytes), '"warmup" or "instances"');
-      if (event.warmup === true) return json(200, { warmup: true, ready: false });
-      if (event.instances === undefined && event.inputs === undefined && event.data === undefined) {
-        throw badRequest('unrecognized event: expected {"warmup": true} or a prediction request with "instances"');
-      }
+      if (parseEvent(bodyText(bytes)) === "warmup") return json(200, { warmup: true, ready: false });
       loadedModel();
     }
     return infer({ kind: "event", body: bytes, bodyKind: "json", format });

@@ -47,7 +47,8 @@ export function bodyText(body: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-const errorBody = (status: number, message: string, extra: Partial<JobResult> = {}): Omit<JobResult, "seq" | "queueSeconds"> => ({
+/** A failed job's result, short of its seq and queue time (also the pool's answer for a worker that died). */
+export const errorBody = (status: number, message: string, extra: Partial<JobResult> = {}): Omit<JobResult, "seq" | "queueSeconds"> => ({
   status,
   body: JSON.stringify({ error: message }),
   contentType: "application/json",
@@ -68,6 +69,19 @@ export async function runJob(model: Classifier, job: Job): Promise<JobResult> {
   }
 }
 
+/**
+ * A Lambda Web Adapter event: "warmup" for a warm-up ping, else the prediction request it carries. Shared by the
+ * worker and by routes.ts, which answers events itself before the model is loaded.
+ */
+export function parseEvent(text: string): "warmup" | Record<string, unknown> {
+  const event = parseJsonObject(text, '"warmup" or "instances"');
+  if (event.warmup === true) return "warmup";
+  if (event.instances === undefined && event.inputs === undefined && event.data === undefined) {
+    throw new HttpError(400, 'unrecognized event: expected {"warmup": true} or a prediction request with "instances"');
+  }
+  return event;
+}
+
 async function predict(model: Classifier, job: Job): Promise<Omit<JobResult, "seq" | "queueSeconds">> {
   const text = bodyText(job.body);
   let matrix: FeatureMatrix;
@@ -75,11 +89,8 @@ async function predict(model: Classifier, job: Job): Promise<Omit<JobResult, "se
   if (job.kind === "v2") {
     ({ matrix, id: v2Id } = parseV2Request(text, model));
   } else if (job.kind === "event") {
-    const event = parseJsonObject(text, '"warmup" or "instances"');
-    if (event.warmup === true) return { status: 200, body: JSON.stringify({ warmup: true, ready: true }), contentType: "application/json", rows: 0, inferSeconds: 0 };
-    if (event.instances === undefined && event.inputs === undefined && event.data === undefined) {
-      throw new HttpError(400, 'unrecognized event: expected {"warmup": true} or a prediction request with "instances"');
-    }
+    const event = parseEvent(text);
+    if (event === "warmup") return { status: 200, body: JSON.stringify({ warmup: true, ready: true }), contentType: "application/json", rows: 0, inferSeconds: 0 };
     matrix = jsonRows(event, model);
   } else {
     matrix = job.bodyKind === "csv" ? parseCsvRequest(text, model) : parseJsonRequest(text, model);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ModelInfo } from "../model/classifier";
-import type { Job, JobResult } from "./job";
+import { errorBody, type Job, type JobResult } from "./job";
 import type { FromWorker, WorkerData } from "./worker";
 
 interface Slot {
@@ -89,7 +89,7 @@ export class InferencePool {
       slot.ready = false;
       const jobs = slot.pending.size;
       for (const [seq, resolve] of slot.pending) {
-        resolve({ seq, status: 500, body: JSON.stringify({ error: "internal error" }), contentType: "application/json", error: "internal error", internal: `inference worker ${index} exited with code ${code}`, rows: 0, inferSeconds: 0, queueSeconds: 0 });
+        resolve({ seq, queueSeconds: 0, ...errorBody(500, "internal error", { internal: `inference worker ${index} exited with code ${code}` }) });
       }
       slot.pending.clear();
       if (this.closing || !this.info) return;
