@@ -45,6 +45,8 @@ export interface Config {
   maxConnections: number;
   /** Connection slots kept for health checks: near the cap, idle and header-less connections are evicted. */
   healthReserve: number;
+  /** Extra descriptors accepting on the listening socket (http/accept-handles.ts); 0: only the server's own. */
+  acceptHandles: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   /** A response the client does not read within this long is cut. */
@@ -94,6 +96,14 @@ export function openFileLimit(): number {
 /** File descriptors node, onnxruntime and the worker threads use besides connections (measured ~40; doubled). */
 const FD_OVERHEAD = 80;
 
+/**
+ * Extra accept handles by default: enough that a burst of 1,000 connections is accepted within ~16 event-loop
+ * turns. Lambda sends one request at a time over one connection, so it gets none.
+ */
+const DEFAULT_ACCEPT_HANDLES = 64;
+/** Each handle is a descriptor and an epoll entry reported on every turn with a non-empty accept queue. */
+const MAX_ACCEPT_HANDLES = 1024;
+
 /** The first port variable that is set, in the order the platforms are checked. */
 const PORT_VARIABLES = ["SAGEMAKER_BIND_TO_PORT", "AIP_HTTP_PORT", "PORT", "AWS_LWA_PORT"] as const;
 
@@ -105,7 +115,8 @@ export function readConfig(env: Env = process.env, args: readonly string[] = [])
   const defaults = PLATFORM_DEFAULTS[platform];
   const workers = positiveInt(env, "WORKERS", availableParallelism());
   const maxBodyBytes = positiveInt(env, "MAX_BODY_BYTES", 6 * 1024 * 1024);
-  const maxConnections = positiveInt(env, "MAX_CONNECTIONS", Math.max(16, Math.min(10_000, openFileLimit() - FD_OVERHEAD)));
+  const acceptHandles = positiveInt(env, "ACCEPT_HANDLES", platform === "lambda" ? 0 : DEFAULT_ACCEPT_HANDLES, true);
+  const maxConnections = positiveInt(env, "MAX_CONNECTIONS", Math.max(16, Math.min(10_000, openFileLimit() - FD_OVERHEAD - acceptHandles)));
   const shutdownTimeoutMs = positiveInt(env, "SHUTDOWN_TIMEOUT_MS", shutdownBudgetMs(defaults.graceMs));
   const config: Config = {
     platform,
@@ -135,6 +146,7 @@ export function readConfig(env: Env = process.env, args: readonly string[] = [])
     maxBufferedBytes: positiveInt(env, "MAX_BUFFERED_BYTES", Math.max(4 * maxBodyBytes, 64 * 1024 * 1024)),
     maxConnections,
     healthReserve: positiveInt(env, "HEALTH_CONNECTION_RESERVE", Math.max(4, Math.min(64, Math.floor(maxConnections / 8)))),
+    acceptHandles,
     headersTimeoutMs: positiveInt(env, "HEADERS_TIMEOUT_MS", 10_000),
     requestTimeoutMs: positiveInt(env, "REQUEST_TIMEOUT_MS", 65_000),
     writeTimeoutMs: positiveInt(env, "WRITE_TIMEOUT_MS", 15_000),
@@ -143,6 +155,7 @@ export function readConfig(env: Env = process.env, args: readonly string[] = [])
     drainMs: Math.min(positiveInt(env, "DRAIN_MS", drainWindowMs(defaults.graceMs), true), shutdownTimeoutMs),
     shutdownTimeoutMs,
   };
+  if (acceptHandles > MAX_ACCEPT_HANDLES) throw new Error(`ACCEPT_HANDLES must be at most ${MAX_ACCEPT_HANDLES}, got "${acceptHandles}"`);
   if (config.healthReserve >= config.maxConnections) {
     throw new Error(`HEALTH_CONNECTION_RESERVE (${config.healthReserve}) must be below MAX_CONNECTIONS (${config.maxConnections})`);
   }

@@ -9,6 +9,7 @@
  */
 import { createServer } from "node:http";
 import { readConfig, type Config } from "./config";
+import { addAcceptHandles, type AcceptHandles } from "./http/accept-handles";
 import { Admission } from "./http/admission";
 import { ConnectionGuard } from "./http/connections";
 import { createListener, type Tracked } from "./http/listener";
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   // being created (the main thread's, then the workers') and stops the workers once they have settled.
   let localLoad: Promise<unknown> = Promise.resolve();
   let workersStart: Promise<unknown> = Promise.resolve();
+  let acceptHandles: Promise<AcceptHandles | undefined> = Promise.resolve(undefined);
   const exit = (code: number) =>
     void localLoad
       .catch(() => undefined)
@@ -106,7 +108,17 @@ async function main(): Promise<void> {
       .then(() => state.pool?.close())
       .catch(() => undefined)
       .finally(() => exitWith(logger, code));
-  installShutdown({ server, state, logger, config, requests, guard, exit });
+  installShutdown({
+    server,
+    state,
+    logger,
+    config,
+    requests,
+    guard,
+    exit,
+    // Connections accepted on the extra handles are not the server's own: close() waits for them separately.
+    stopAcceptHandles: () => acceptHandles.then((handles) => handles?.close()),
+  });
 
   // Readiness needs one session, on the main thread, with every load-time check (strict location, classifier,
   // probe rows). The worker pool starts only after that, so its sessions never delay the first answer; until a
@@ -140,6 +152,21 @@ async function main(): Promise<void> {
   );
   metrics.startDefaultMetrics();
   if (state.closing) return;
+
+  if (config.acceptHandles > 0) {
+    const acceptStarted = performance.now();
+    acceptHandles = addAcceptHandles(server, config.acceptHandles, LISTEN_BACKLOG).then(
+      (handles) => {
+        logger.info({ acceptHandles: handles.count, ms: Math.round(performance.now() - acceptStarted) }, "extra accept handles ready");
+        return handles;
+      },
+      (err: Error) => {
+        // Only bursts of new connections are accepted more slowly without them: keep serving.
+        logger.warn({ error: err.message }, "extra accept handles unavailable; accepting one connection per event-loop turn");
+        return undefined;
+      },
+    );
+  }
 
   const poolStarted = performance.now();
   const pool = InferencePool.start(

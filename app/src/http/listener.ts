@@ -59,19 +59,36 @@ const SHED_MESSAGES: Record<string, string> = {
   connections: "the server is at its connection limit; retry shortly",
 };
 
+/** A shed request's headers: clients and load balancers that honour it back off for a second. */
+const SHED_HEADERS = { "retry-after": "1" };
+
+/** How often the "shedding load" warning is written at most. */
+const SHED_LOG_EVERY_MS = 1000;
+
 /**
- * A request shed with 503 closes its connection when its body is this small (it has then arrived with the headers,
- * so closing cannot reset an upload the client is still sending; larger bodies are discarded instead). Under a
- * flood, Node accepts about one new connection per event-loop turn, and every kept-alive client that is shed and
- * retries at once makes that turn longer: a health check's fresh connection then waited seconds in the accept
- * queue. Closing sends a shed client to the back of the queue (or, behind a load balancer, to another instance).
+ * Logs shedding as counts by reason, at most once a SHED_LOG_EVERY_MS: a warning per shed request would flood the
+ * log (and spend the CPU the server is short of) exactly when it is busiest; so would an access line each. Every
+ * shed request is still counted, in http_requests_shed_total and http_requests_total{status="503"}.
  */
-const SHED_CLOSE_BYTES = 64 * 1024;
+function shedLogger(logger: Logger): (reason: string) => void {
+  let counts: Record<string, number> = {};
+  let pending: NodeJS.Timeout | undefined;
+  const flush = () => {
+    pending = undefined;
+    logger.warn({ shed: counts, windowMs: SHED_LOG_EVERY_MS }, "shedding load: 503 with Retry-After");
+    counts = {};
+  };
+  return (reason) => {
+    counts[reason] = (counts[reason] ?? 0) + 1;
+    if (!pending) pending = setTimeout(flush, SHED_LOG_EVERY_MS).unref();
+  };
+}
 
 export function createListener(deps: ListenerDeps) {
   const { router, state, metrics, logger, access, config, admission, guard, requests } = deps;
   // What a client may still send after an early answer before it is cut off.
   const discardCap = config.maxBodyBytes + 16 * 1024 * 1024;
+  const noteShed = shedLogger(logger);
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     // The clock starts as the request's headers are parsed. The main thread only routes and moves bytes (every
@@ -89,8 +106,6 @@ export function createListener(deps: ListenerDeps) {
     let bodyStarted = false;
     let continued = false;
     let answered = false;
-    /** Shed under overload: the connection is closed after the 503 (see SHED_CLOSE_BYTES). */
-    let shedClose = false;
     const tracked: Tracked = { phase: "headers", lastProgress: performance.now(), res };
     requests.set(req, tracked);
 
@@ -107,8 +122,8 @@ export function createListener(deps: ListenerDeps) {
 
     const elapsedMs = () => Math.round((performance.now() - arrived) * 1000) / 1000;
 
-    /** `error` is logged even when access logs are off. */
-    const send = (reply: Reply, error?: string): void => {
+    /** `error` is logged even when access logs are off; a shed request (`shed`) is logged only in noteShed's summary. */
+    const send = (reply: Reply, error?: string, shed = false): void => {
       if (res.destroyed || answered) return;
       answered = true;
       const length = Buffer.byteLength(reply.body);
@@ -122,7 +137,6 @@ export function createListener(deps: ListenerDeps) {
       const bodyPending = match.kind === "found" && match.route.body && !req.complete;
       if (state.closing || (bodyPending && expectsContinue && !continued)) headers.connection = "close";
       else {
-        if (shedClose) headers.connection = "close";
         // Read what is left, so closing after the answer cannot reset it before the client has read it.
         if (bodyPending && !bodyStarted) discardBody(req, discardCap);
       }
@@ -145,7 +159,7 @@ export function createListener(deps: ListenerDeps) {
       const ms = elapsedMs();
       metrics.answered(label, method, status, ms / 1000);
       if (error === undefined && (reply.status < 500 || reply.status === 503)) {
-        if (config.accessLog) access({ reqId: id, method, path, route: label, status: reply.status, ms });
+        if (config.accessLog && !shed) access({ reqId: id, method, path, route: label, status: reply.status, ms });
       } else {
         const line = { reqId: id, method, path, route: label, status: reply.status, ms, error };
         // Readiness 503 while loading or draining is not an error, and shedding (503) is the server doing its job.
@@ -186,9 +200,12 @@ export function createListener(deps: ListenerDeps) {
       }
       const admitted = guard.inReserve() ? admission.shed("connections") : admission.admit(declared);
       if (typeof admitted === "string") {
-        // A chunked upload declares no length and may be of any size: it is discarded, not closed on.
-        shedClose = req.headers["content-length"] !== undefined && declared <= SHED_CLOSE_BYTES;
-        return fail(new HttpError(503, SHED_MESSAGES[admitted] ?? "overloaded; retry shortly", { "retry-after": "1" }));
+        // Kept alive: the cheapest shed is an answer on a connection that is already open. (Closing it made every
+        // shed client reconnect at once, and with accepts no longer rationed, see accept-handles.ts, that churn
+        // spent the turn on accepting, setting up and tearing down connections.) Its body is discarded by send().
+        noteShed(admitted);
+        const message = SHED_MESSAGES[admitted] ?? "overloaded; retry shortly";
+        return send({ status: 503, body: JSON.stringify({ error: message, request_id: id }), headers: SHED_HEADERS }, undefined, true);
       }
       ticket = admitted;
     }

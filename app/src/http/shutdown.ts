@@ -27,10 +27,12 @@ export interface ShutdownDeps {
   requests: Map<IncomingMessage, Tracked>;
   guard: ConnectionGuard;
   exit(code: number): void;
+  /** Closes the extra accept handles; resolves once the connections they accepted have closed. */
+  stopAcceptHandles(): Promise<void>;
 }
 
 export function installShutdown(deps: ShutdownDeps): void {
-  const { server, state, logger, config, requests, guard, exit } = deps;
+  const { server, state, logger, config, requests, guard, exit, stopAcceptHandles } = deps;
   const stop = (signal: NodeJS.Signals) => {
     if (state.closing) return;
     state.closing = true;
@@ -54,7 +56,9 @@ export function installShutdown(deps: ShutdownDeps): void {
     }, config.shutdownTimeoutMs).unref();
 
     setTimeout(() => {
-      server.close(() => finish(0, "stopped"));
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const handlesClosed = stopAcceptHandles().catch(() => undefined);
+      void Promise.all([serverClosed, handlesClosed]).then(() => finish(0, "stopped"));
       server.closeIdleConnections();
       // Connections with no request yet (idle, or still trickling headers) would hold close() open.
       for (const socket of guard.idleSockets()) socket.destroy();

@@ -35,12 +35,16 @@ export interface LogOutput {
 /** A write syscall per this many bytes of log lines (~30 access-log lines; sonic-boom caps a write at 16 KiB), not per line. */
 const FLUSH_BYTES = 8 * 1024;
 const SERVICE = "ml-endpoints-app";
+/** The most one write takes from the buffer. */
+const MAX_WRITE_BYTES = 1024 * 1024;
 /** The longest a line waits in the buffer. */
 const FLUSH_EVERY_MS = 100;
 
 export function createLogger(level: string, bufferBytes = 4 * 1024 * 1024): LogOutput {
   const minLength = Math.min(FLUSH_BYTES, Math.floor(bufferBytes / 4));
-  const destination = pino.destination({ dest: 1, sync: false, maxLength: bufferBytes, minLength });
+  // One write is in flight at a time and the next starts from its callback, i.e. once per event-loop turn: capped at
+  // sonic-boom's default 16 KiB, a flood's 30–100 ms turns wrote ~300 KB/s and most access lines were dropped.
+  const destination = pino.destination({ dest: 1, sync: false, maxLength: bufferBytes, minLength, maxWrite: MAX_WRITE_BYTES });
   // An empty buffer makes this one zero-byte write; a stalled stdout (a write still pending) makes it a no-op.
   setInterval(() => {
     try {
