@@ -76,7 +76,8 @@ describe("app: accepting a flood of connections", function () {
   });
 
   it("keeps to its own descriptor with ACCEPT_HANDLES=0 and on Lambda, and refuses a bad value naming the key", async () => {
-    for (const env of [{ ACCEPT_HANDLES: "0" }, { AWS_LAMBDA_FUNCTION_NAME: "fn", DEMO_MODEL: "true" }]) {
+    const envs: Record<string, string>[] = [{ ACCEPT_HANDLES: "0" }, { AWS_LAMBDA_FUNCTION_NAME: "fn", DEMO_MODEL: "true" }];
+    for (const env of envs) {
       const server = await startServer({ MODEL_DIR: SAMPLE_MODEL_DIR, ...env });
       try {
         await sleep(300);
