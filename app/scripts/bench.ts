@@ -141,7 +141,7 @@ function roundTrips(port: number, seconds: number, body: string): Promise<{ p50:
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let failures = 0;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let sent = 0;
     const until = performance.now() + seconds * 1000;
     const socket = connect(port, "127.0.0.1", () => {
