@@ -7,7 +7,7 @@ import type { IncomingMessage } from "node:http";
 
 export interface Reply {
   status: number;
-  body: string;
+  body: string | Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
 }

@@ -24,7 +24,8 @@ export interface Job {
 export interface JobResult {
   seq: number;
   status: number;
-  body: string;
+  /** Text on the main thread; bytes from a worker, which encodes its answer and moves it (worker.ts). */
+  body: string | Uint8Array;
   contentType: string;
   /** The message for the log (and, for 4xx, the client). */
   error?: string;
