@@ -25,7 +25,7 @@ Classifier.load(path, { name, version }).then(
   (model) => {
     port.postMessage({ type: "ready", info: model.info(), loadMs: performance.now() - started } satisfies FromWorker);
     port.on("message", (job: Job) => {
-      void runJob(model, job).then((result) => port.postMessage({ type: "result", ...result } satisfies FromWorker));
+      void Promise.resolve(runJob(model, job)).then((result) => port.postMessage({ type: "result", ...result } satisfies FromWorker));
     });
   },
   (err: Error) => port.postMessage({ type: "failed", message: err.message } satisfies FromWorker),
