@@ -42,10 +42,27 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
     return state.model;
   };
 
-  /** Tiny bodies on the main thread (synchronously, see runJob); the rest on a worker (waiting for the pool while it starts). */
+  /**
+   * Main-thread jobs wait for the end of the event-loop turn (its check phase) and run there together, so their
+   * answers are written back to back. Answered one at a time between reads, each answer woke a client that had
+   * gone back to sleep, and that wake-up (an IPI; a VM exit under a hypervisor) cost more than the request: at
+   * 16 keep-alive connections ~80 µs of CPU a request instead of ~50. ORT's own run() deferred the same way.
+   */
+  let batch: { job: Job; done: (result: JobResult | Promise<JobResult>) => void }[] = [];
+  const runBatch = (): void => {
+    const jobs = batch;
+    batch = [];
+    for (const { job, done } of jobs) done(runJob(state.local!, job));
+  };
+  const runLocal = (job: Job): Promise<JobResult> =>
+    new Promise((done) => {
+      if (batch.push({ job, done }) === 1) setImmediate(runBatch);
+    });
+
+  /** Tiny bodies on the main thread (see runLocal); the rest on a worker (waiting for the pool while it starts). */
   const run = (job: Job): JobResult | Promise<JobResult> => {
     const local = state.local!;
-    if (job.body.byteLength <= config.fastPathBytes) return runJob(local, job);
+    if (job.body.byteLength <= config.fastPathBytes) return runLocal(job);
     // No pool only if its start failed (logged): the main thread's session still answers.
     const answer = (pool: InferencePool | undefined) => (pool ? pool.run(job) : runJob(local, job));
     return state.pool ? state.pool.run(job) : Promise.resolve(state.workers).then(answer);
