@@ -16,15 +16,53 @@ export interface Ticket {
   release(): void;
 }
 
+/** One admitted request's share: one object, not a closure per method. */
+class AdmittedTicket implements Ticket {
+  private held = 0;
+  private released = false;
+
+  constructor(
+    private readonly admission: Admission,
+    declared: number,
+  ) {
+    this.change(declared);
+  }
+
+  private change(delta: number): void {
+    this.held += delta;
+    this.admission.bytes += delta;
+  }
+
+  hold(bytes: number): boolean {
+    this.change(bytes);
+    return this.admission.inFlight === 1 || this.admission.bytes <= this.admission.maxBytes;
+  }
+
+  drop(bytes: number): void {
+    this.change(-Math.min(bytes, this.held));
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.change(-this.held);
+    this.admission.inFlight--;
+  }
+}
+
 export class Admission {
-  private inFlight = 0;
-  private bytes = 0;
+  /** Read by tickets; the gauges read them when /metrics is scraped instead of being set on every change. */
+  inFlight = 0;
+  bytes = 0;
 
   constructor(
     readonly maxInFlight: number,
     readonly maxBytes: number,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    metrics.sources.inFlight = () => this.inFlight;
+    metrics.sources.bufferedBytes = () => this.bytes;
+  }
 
   get current(): { inFlight: number; bytes: number } {
     return { inFlight: this.inFlight, bytes: this.bytes };
@@ -37,29 +75,7 @@ export class Admission {
     if (this.inFlight > 0 && this.bytes + declared > this.maxBytes) return this.shed("body_bytes");
     this.inFlight++;
     this.metrics.admitted.inc();
-    this.metrics.inFlight.set(this.inFlight);
-    let held = 0;
-    let released = false;
-    const change = (delta: number) => {
-      held += delta;
-      this.bytes += delta;
-      this.metrics.bufferedBytes.set(this.bytes);
-    };
-    change(declared);
-    return {
-      hold: (bytes) => {
-        change(bytes);
-        return this.inFlight === 1 || this.bytes <= this.maxBytes;
-      },
-      drop: (bytes) => change(-Math.min(bytes, held)),
-      release: () => {
-        if (released) return;
-        released = true;
-        change(-held);
-        this.inFlight--;
-        this.metrics.inFlight.set(this.inFlight);
-      },
-    };
+    return new AdmittedTicket(this, declared);
   }
 
   shed(reason: ShedReason): ShedReason {

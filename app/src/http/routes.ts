@@ -42,18 +42,33 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
     return state.model;
   };
 
-  /** Tiny bodies on the main thread; the rest on a worker (waiting for the pool while it starts). */
-  const run = async (job: Job): Promise<JobResult> => {
+  /**
+   * Main-thread jobs wait for the end of the event-loop turn (its check phase) and run there together, so their
+   * answers are written back to back. Answered one at a time between reads, each answer woke a client that had
+   * gone back to sleep, and that wake-up (an IPI; a VM exit under a hypervisor) cost more than the request: at
+   * 16 keep-alive connections ~80 µs of CPU a request instead of ~50. ORT's own run() deferred the same way.
+   */
+  let batch: { job: Job; done: (result: JobResult | Promise<JobResult>) => void }[] = [];
+  const runBatch = (): void => {
+    const jobs = batch;
+    batch = [];
+    for (const { job, done } of jobs) done(runJob(state.local!, job));
+  };
+  const runLocal = (job: Job): Promise<JobResult> =>
+    new Promise((done) => {
+      if (batch.push({ job, done }) === 1) setImmediate(runBatch);
+    });
+
+  /** Tiny bodies on the main thread (see runLocal); the rest on a worker (waiting for the pool while it starts). */
+  const run = (job: Job): JobResult | Promise<JobResult> => {
     const local = state.local!;
-    if (job.body.byteLength <= config.fastPathBytes) return runJob(local, job);
-    const pool = state.pool ?? (await state.workers);
+    if (job.body.byteLength <= config.fastPathBytes) return runLocal(job);
     // No pool only if its start failed (logged): the main thread's session still answers.
-    return pool ? pool.run(job) : runJob(local, job);
+    const answer = (pool: InferencePool | undefined) => (pool ? pool.run(job) : runJob(local, job));
+    return state.pool ? state.pool.run(job) : Promise.resolve(state.workers).then(answer);
   };
 
-  const infer = async (job: Omit<Job, "seq" | "postedAt">): Promise<Reply> => {
-    const posted = { ...job, seq: 0, postedAt: now() };
-    const result = await run(posted);
+  const replyOf = (result: JobResult): Reply => {
     metrics.queueDuration.observe(result.queueSeconds);
     if (result.rows > 0) {
       metrics.inferenceDuration.observe(result.inferSeconds);
@@ -65,11 +80,17 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
     return { status: result.status, body: result.body, contentType: result.contentType };
   };
 
-  const predict: Handler = async ({ req, body }) => {
+  const infer = (kind: Job["kind"], body: Buffer, bodyKind: Job["bodyKind"], format: Job["format"]): Reply | Promise<Reply> => {
+    const result = run({ seq: 0, kind, body, bodyKind, format, postedAt: now() });
+    return result instanceof Promise ? result.then(replyOf) : replyOf(result);
+  };
+
+  // The body's arrival is the only wait on the fast path: from there to the reply is one synchronous call.
+  const predict: Handler = ({ req, body }) => {
     loadedModel();
     const format = negotiate(req.headers.accept);
     const kind = bodyKind(req.headers["content-type"], ["json", "csv"]);
-    return infer({ kind: "rows", body: await body(), bodyKind: kind, format });
+    return body().then((bytes) => infer("rows", bytes, kind, format));
   };
 
   const ready: Handler = () =>
@@ -86,7 +107,7 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
       if (parseEvent(bodyText(bytes)) === "warmup") return json(200, { warmup: true, ready: false });
       loadedModel();
     }
-    return infer({ kind: "event", body: bytes, bodyKind: "json", format });
+    return infer("event", bytes, "json", format);
   };
 
   const v2Model = ({ params }: RequestContext): ModelInfo => {
@@ -100,7 +121,7 @@ export function buildRouter(config: Config, state: ServerState, metrics: Metrics
   const v2Infer: Handler = async (ctx) => {
     v2Model(ctx);
     bodyKind(ctx.req.headers["content-type"], ["json"]);
-    return infer({ kind: "v2", body: await ctx.body(), bodyKind: "json", format: "json" });
+    return infer("v2", await ctx.body(), "json", "json");
   };
   const v2Ready: Handler = (ctx) => json(200, { name: v2Model(ctx).name, ready: !state.closing });
 

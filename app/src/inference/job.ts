@@ -7,7 +7,7 @@ import { HttpError } from "../contracts/errors";
 import { jsonRows, parseCsvRequest, parseJsonObject, parseJsonRequest, parseV2Request } from "../contracts/requests";
 import { predictionBody, v2InferBody, type ResponseFormat } from "../contracts/responses";
 import type { FeatureMatrix } from "../contracts/rows";
-import { invalidProbabilities, type Classifier } from "../model/classifier";
+import { invalidProbabilities, type Classifier, type Prediction } from "../model/classifier";
 
 export type JobKind = "rows" | "v2" | "event";
 
@@ -59,14 +59,21 @@ export const errorBody = (status: number, message: string, extra: Partial<JobRes
   ...extra,
 });
 
-export async function runJob(model: Classifier, job: Job): Promise<JobResult> {
-  const started = now();
-  const queueSeconds = Math.max(0, (started - job.postedAt) / 1000);
-  try {
-    return { seq: job.seq, queueSeconds, ...(await predict(model, job)) };
-  } catch (err) {
+/**
+ * Synchronous when the model is (the native session, see classifier.ts): a single-row request on the main thread
+ * then costs no promise hop between its body and its answer.
+ */
+export function runJob(model: Classifier, job: Job): JobResult | Promise<JobResult> {
+  const queueSeconds = Math.max(0, (now() - job.postedAt) / 1000);
+  const failed = (err: unknown): JobResult => {
     if (err instanceof HttpError) return { seq: job.seq, queueSeconds, ...errorBody(err.status, err.message) };
     return { seq: job.seq, queueSeconds, ...errorBody(500, "internal error", { internal: (err as Error).stack ?? String(err) }) };
+  };
+  try {
+    const result = predict(model, job, queueSeconds);
+    return result instanceof Promise ? result.catch(failed) : result;
+  } catch (err) {
+    return failed(err);
   }
 }
 
@@ -83,7 +90,7 @@ export function parseEvent(text: string): "warmup" | Record<string, unknown> {
   return event;
 }
 
-async function predict(model: Classifier, job: Job): Promise<Omit<JobResult, "seq" | "queueSeconds">> {
+function predict(model: Classifier, job: Job, queueSeconds: number): JobResult | Promise<JobResult> {
   const text = bodyText(job.body);
   let matrix: FeatureMatrix;
   let v2Id: unknown;
@@ -91,20 +98,28 @@ async function predict(model: Classifier, job: Job): Promise<Omit<JobResult, "se
     ({ matrix, id: v2Id } = parseV2Request(text, model));
   } else if (job.kind === "event") {
     const event = parseEvent(text);
-    if (event === "warmup") return { status: 200, body: JSON.stringify({ warmup: true, ready: true }), contentType: "application/json", rows: 0, inferSeconds: 0 };
+    if (event === "warmup") {
+      return { seq: job.seq, queueSeconds, status: 200, body: JSON.stringify({ warmup: true, ready: true }), contentType: "application/json", rows: 0, inferSeconds: 0 };
+    }
     matrix = jsonRows(event, model);
   } else {
     matrix = job.bodyKind === "csv" ? parseCsvRequest(text, model) : parseJsonRequest(text, model);
   }
   const inferStarted = now();
-  const prediction = await model.predict(matrix.features, matrix.rows);
+  const prediction = model.predict(matrix.features, matrix.rows);
+  return prediction instanceof Promise
+    ? prediction.then((p) => answer(model, job, queueSeconds, matrix.rows, p, inferStarted, v2Id))
+    : answer(model, job, queueSeconds, matrix.rows, prediction, inferStarted, v2Id);
+}
+
+function answer(model: Classifier, job: Job, queueSeconds: number, rows: number, prediction: Prediction, inferStarted: number, v2Id: unknown): JobResult {
   const inferSeconds = (now() - inferStarted) / 1000;
-  const invalid = invalidProbabilities(prediction.probabilities, matrix.rows, model.classCount);
+  const invalid = invalidProbabilities(prediction.probabilities, rows, model.classCount);
   if (invalid) {
     const message = `the model produced invalid probabilities for row ${invalid.row + 1} (${invalid.why}); refusing to answer`;
-    return errorBody(500, message, { invalidOutput: true, rows: matrix.rows, inferSeconds });
+    return { seq: job.seq, queueSeconds, ...errorBody(500, message, { invalidOutput: true, rows, inferSeconds }) };
   }
   const body = job.kind === "v2" ? v2InferBody(prediction, model, v2Id) : predictionBody(prediction, model, job.format);
   const contentType = job.kind !== "v2" && job.format === "csv" ? "text/csv" : "application/json";
-  return { status: 200, body, contentType, rows: matrix.rows, inferSeconds };
+  return { seq: job.seq, queueSeconds, status: 200, body, contentType, rows, inferSeconds };
 }

@@ -31,7 +31,7 @@ Classifier.load(path, { name, version }).then(
   (model) => {
     port.postMessage({ type: "ready", info: model.info(), loadMs: performance.now() - started } satisfies FromWorker);
     port.on("message", (job: Job) => {
-      void runJob(model, job).then((result) => {
+      void Promise.resolve(runJob(model, job)).then((result) => {
         const body = typeof result.body === "string" ? utf8.encode(result.body) : result.body;
         port.postMessage({ type: "result", ...result, body } satisfies FromWorker, [body.buffer as ArrayBuffer]);
       });

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import * as ort from "onnxruntime-node";
+import type { Binding } from "onnxruntime-node/dist/binding";
 import { readMetadata, type ModelMetadata } from "./metadata";
 import { readSignature, type ClassLabel, type ModelSignature } from "./signature";
 
@@ -19,6 +20,70 @@ export interface Prediction {
 }
 
 export class ModelLoadError extends Error {}
+
+type Probabilities = Float32Array | Float64Array;
+type SessionOptions = ort.InferenceSession.SessionOptions;
+
+/**
+ * onnxruntime-node's native session, the object its public InferenceSession wraps. That wrapper's run() is the
+ * same synchronous native call behind a setImmediate and a Promise, with argument checks and a Tensor re-wrap
+ * of each output (node_modules/onnxruntime-node/dist/backend.js, pinned 1.30.0): ~4 µs and two event-loop hops
+ * around a ~8 µs single-row run. It is built exactly as backend.js builds it; undefined if that internal module
+ * is not there (another onnxruntime-node version), and then the public API is used.
+ */
+function nativeSession(bytes: Buffer, options: SessionOptions): Binding.InferenceSession | undefined {
+  let internal: typeof import("onnxruntime-node/dist/binding");
+  try {
+    internal = require("onnxruntime-node/dist/binding") as typeof import("onnxruntime-node/dist/binding");
+  } catch {
+    return undefined;
+  }
+  if (typeof internal.initOrt !== "function" || typeof internal.binding?.InferenceSession !== "function") return undefined;
+  internal.initOrt();
+  const session = new internal.binding.InferenceSession();
+  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, options);
+  return typeof session.run === "function" ? session : undefined;
+}
+
+/** Runs the model on a feature matrix: synchronously on the native session, else through the public API. */
+interface Runner {
+  run(features: FeatureArray, rows: number): Probabilities | Promise<Probabilities>;
+}
+
+function probabilityData(out: Record<string, ort.OnnxValue | undefined>, name: string): Probabilities {
+  const data = out[name]?.data;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new Error("probability output is not a float tensor");
+  return data;
+}
+
+async function createRunner(bytes: Buffer, signature: ModelSignature, featureCount: number): Promise<Runner> {
+  const options: SessionOptions = { graphOptimizationLevel: "all", intraOpNumThreads: 1 };
+  const { inputName, inputType, probabilitiesName } = signature;
+  const native = nativeSession(bytes, options);
+  if (native) {
+    const fetches = { [probabilitiesName]: null };
+    const runOptions = {};
+    // One row (the common request) is copied into a kept tensor: no tensor, typed array or feeds object per call.
+    const single = new ort.Tensor(inputType, inputType === "float64" ? new Float64Array(featureCount) : new Float32Array(featureCount), [1, featureCount]);
+    const singleData = single.data as FeatureArray;
+    const singleFeeds = { [inputName]: single };
+    return {
+      run(features, rows) {
+        let feeds = singleFeeds;
+        if (rows === 1 && features.length === featureCount) singleData.set(features);
+        else feeds = { [inputName]: new ort.Tensor(inputType, features, [rows, featureCount]) };
+        return probabilityData(native.run(feeds, fetches, runOptions), probabilitiesName);
+      },
+    };
+  }
+  const session = await ort.InferenceSession.create(bytes, options);
+  return {
+    async run(features, rows) {
+      const input = new ort.Tensor(inputType, features, [rows, featureCount]);
+      return probabilityData(await session.run({ [inputName]: input }, [probabilitiesName]), probabilitiesName);
+    },
+  };
+}
 
 /** What the HTTP side needs to know about the model; plain data, so it crosses from the worker threads. */
 export interface ModelInfo {
@@ -62,7 +127,7 @@ function probeRows(featureCount: number, rows = 4): number[] {
 
 export class Classifier {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly runner: Runner,
     private readonly signature: ModelSignature,
     readonly path: string,
     readonly name: string,
@@ -107,21 +172,20 @@ export class Classifier {
       throw fail(`model.json says feature_count ${featureCount}, the ONNX input has ${signature.featureCount}`);
     }
 
-    let session: ort.InferenceSession;
+    let runner: Runner;
     try {
-      session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all", intraOpNumThreads: 1 });
+      runner = await createRunner(bytes, signature, featureCount);
     } catch (err) {
       throw fail(`onnxruntime rejected it: ${(err as Error).message}`);
     }
 
-    const draft = new Classifier(session, signature, path, "", "", featureCount, []);
     // A few probe rows give the real class count, prove the output is a probability distribution,
     // and take ORT's first-run cost off the first request.
     const probe = probeRows(featureCount);
     const probeCount = probe.length / featureCount;
     let warm: Float32Array | Float64Array;
     try {
-      warm = await draft.runProbabilities((signature.inputType === "float64" ? Float64Array : Float32Array).from(probe), probeCount);
+      warm = await runner.run((signature.inputType === "float64" ? Float64Array : Float32Array).from(probe), probeCount);
     } catch (err) {
       throw fail(`onnxruntime cannot run it: ${(err as Error).message}`);
     }
@@ -135,7 +199,7 @@ export class Classifier {
       throw fail(`the model outputs ${classCount} class probabilities but has ${classLabels.length} class labels`);
     }
     return new Classifier(
-      session,
+      runner,
       signature,
       path,
       overrides.name ?? metadata.name ?? basename(dirname(path)),
@@ -145,17 +209,17 @@ export class Classifier {
     );
   }
 
-  private async runProbabilities(features: FeatureArray, rows: number): Promise<Float32Array | Float64Array> {
-    const input = new ort.Tensor(this.signature.inputType, features, [rows, this.featureCount]);
-    const out = await this.session.run({ [this.signature.inputName]: input }, [this.signature.probabilitiesName]);
-    const data = out[this.signature.probabilitiesName]?.data;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) throw new Error("probability output is not a float tensor");
-    return data;
+  /**
+   * All rows go through one ORT call: synchronous on the native session (see nativeSession), a Promise on the
+   * public API's fallback.
+   */
+  predict(features: FeatureArray, rows: number): Prediction | Promise<Prediction> {
+    const probabilities = this.runner.run(features, rows);
+    return probabilities instanceof Promise ? probabilities.then((p) => this.labelled(p, rows)) : this.labelled(probabilities, rows);
   }
 
-  /** All rows go through one ORT call. */
-  async predict(features: FeatureArray, rows: number): Promise<Prediction> {
-    const probabilities = await this.runProbabilities(features, rows);
+  /** Labels are the argmax of each row's probabilities. */
+  private labelled(probabilities: Probabilities, rows: number): Prediction {
     const classes = this.classLabels.length;
     const labels = new Array<ClassLabel>(rows);
     for (let r = 0; r < rows; r++) {

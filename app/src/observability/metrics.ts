@@ -26,17 +26,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly inFlight = new Gauge({
-    name: "http_requests_in_flight",
-    help: "Prediction requests admitted and not yet answered",
-    registers: [this.registry],
-  });
-
-  readonly bufferedBytes = new Gauge({
-    name: "http_buffered_body_bytes",
-    help: "Request and response body bytes held for admitted requests",
-    registers: [this.registry],
-  });
 
   readonly admitted = new Counter({
     name: "http_requests_admitted_total",
@@ -119,8 +108,11 @@ export class Metrics {
     series.count.inc();
   }
 
-  /** Read when /metrics is scraped; server.ts points them at the logger and the pool. */
-  readonly sources = { droppedLogLines: () => 0, readyWorkers: () => 0 };
+  /**
+   * Read when /metrics is scraped; server.ts points the first two at the logger and the pool, admission.ts the
+   * last two at its counts (which change five times a request: a gauge set on each change is a prom-client call each).
+   */
+  readonly sources = { droppedLogLines: () => 0, readyWorkers: () => 0, inFlight: () => 0, bufferedBytes: () => 0 };
 
   private defaultsStarted = false;
 
@@ -136,6 +128,22 @@ export class Metrics {
 
   constructor() {
     const sources = this.sources;
+    new Gauge({
+      name: "http_requests_in_flight",
+      help: "Prediction requests admitted and not yet answered",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.inFlight());
+      },
+    });
+    new Gauge({
+      name: "http_buffered_body_bytes",
+      help: "Request and response body bytes held for admitted requests",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.bufferedBytes());
+      },
+    });
     new Gauge({
       name: "log_lines_dropped_total",
       help: "Log lines dropped because stdout was stalled and the log buffer (LOG_BUFFER_BYTES) was full",
