@@ -128,36 +128,24 @@ export class Metrics {
 
   constructor() {
     const sources = this.sources;
+    this.gaugeReadAtScrape("http_requests_in_flight", "Prediction requests admitted and not yet answered", () => sources.inFlight());
+    this.gaugeReadAtScrape("http_buffered_body_bytes", "Request and response body bytes held for admitted requests", () => sources.bufferedBytes());
+    this.gaugeReadAtScrape(
+      "log_lines_dropped_total",
+      "Log lines dropped because stdout was stalled and the log buffer (LOG_BUFFER_BYTES) was full",
+      () => sources.droppedLogLines(),
+    );
+    this.gaugeReadAtScrape("inference_workers_ready", "Inference worker threads with the model loaded", () => sources.readyWorkers());
+  }
+
+  /** A gauge whose value is read from `read` when /metrics is scraped, not kept up to date per request. */
+  private gaugeReadAtScrape(name: string, help: string, read: () => number): void {
     new Gauge({
-      name: "http_requests_in_flight",
-      help: "Prediction requests admitted and not yet answered",
+      name,
+      help,
       registers: [this.registry],
       collect() {
-        this.set(sources.inFlight());
-      },
-    });
-    new Gauge({
-      name: "http_buffered_body_bytes",
-      help: "Request and response body bytes held for admitted requests",
-      registers: [this.registry],
-      collect() {
-        this.set(sources.bufferedBytes());
-      },
-    });
-    new Gauge({
-      name: "log_lines_dropped_total",
-      help: "Log lines dropped because stdout was stalled and the log buffer (LOG_BUFFER_BYTES) was full",
-      registers: [this.registry],
-      collect() {
-        this.set(sources.droppedLogLines());
-      },
-    });
-    new Gauge({
-      name: "inference_workers_ready",
-      help: "Inference worker threads with the model loaded",
-      registers: [this.registry],
-      collect() {
-        this.set(sources.readyWorkers());
+        this.set(read());
       },
     });
   }
